@@ -1,0 +1,2 @@
+"""omnimotion_nb: OmniMotion built step by step in notebooks. `from omnimotion_nb import *` gives the public API."""
+__version__ = "0.0.1"
