@@ -1,2 +1,6 @@
 """omnimotion_nb: OmniMotion built step by step in notebooks. `from omnimotion_nb import *` gives the public API."""
 __version__ = "0.0.1"
+
+# Written by hand (not exported): re-export each module's public names, in reading order.
+from .data import *
+from .synthetic import *
