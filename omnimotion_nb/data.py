@@ -14,7 +14,8 @@ import imageio.v3 as iio
 import torch
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'default_device', 'resize_video', 'load_video', 'save_video', 'point_colors', 'draw_tracks']
+__all__ = ['IMAGE_EXTS', 'default_device', 'resize_video', 'load_video', 'save_video', 'point_colors', 'draw_tracks',
+           'grid_queries']
 
 # %% ../nbs/00_data.ipynb #42f54031
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
@@ -180,3 +181,20 @@ def draw_tracks(video: np.ndarray,      # T x H x W x 3 in [0, 1]
             cv2.circle(f, c, r, col, 1 if occ[n, t] else -1, cv2.LINE_AA)
         out.append(f)
     return np.stack(out)
+
+# %% ../nbs/00_data.ipynb #99348065
+def grid_queries(shape,               # the video's shape (T, H, W, ...) or the video itself
+                 n: int = 10,         # n x n points (fewer along the shorter side, keeping the spacing square)
+                 t: int = 0,          # the query frame
+                 margin: float = 0.08, # keep this fraction of the size away from the borders
+                ) -> np.ndarray:
+    "Queries `(t, x, y)` on a regular grid over frame `t`."
+    if hasattr(shape, 'shape'): shape = shape.shape
+    T, H, W = shape[:3]
+    if not 0 <= t < T: raise ValueError(f"query frame {t} is outside the video's {T} frames")
+    if n < 1: raise ValueError(f"n must be at least 1, got {n}")
+    nx, ny = (n, max(1, round(n * H / W))) if W >= H else (max(1, round(n * W / H)), n)
+    xs = np.linspace(margin * (W - 1), (1 - margin) * (W - 1), nx)
+    ys = np.linspace(margin * (H - 1), (1 - margin) * (H - 1), ny)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([np.full(gx.size, t), gx.ravel(), gy.ravel()], 1).astype(np.float32)
