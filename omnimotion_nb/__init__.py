@@ -4,3 +4,5 @@ __version__ = "0.0.1"
 # Written by hand (not exported): re-export each module's public names, in reading order.
 from .data import *
 from .synthetic import *
+from .tapvid import *
+from .metrics import *
