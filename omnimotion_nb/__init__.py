@@ -6,3 +6,4 @@ from .data import *
 from .synthetic import *
 from .tapvid import *
 from .metrics import *
+from .flow import *
