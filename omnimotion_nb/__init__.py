@@ -7,3 +7,5 @@ from .synthetic import *
 from .tapvid import *
 from .metrics import *
 from .flow import *
+from .homography import *
+from .baselines import *

@@ -21,8 +21,8 @@ def _centred(Hm, W, H):
     return C @ Hm @ np.linalg.inv(C)
 
 def apply_homography(Hm: np.ndarray, xy: np.ndarray) -> np.ndarray:
-    "Map points `... x 2` through a 3x3 homography."
-    p = np.concatenate([xy, np.ones_like(xy[..., :1])], -1) @ Hm.T
+    "Map points `... x 2` through a 3x3 homography (or a stack of them, `... x 3 x 3`, broadcasting)."
+    p = np.concatenate([xy, np.ones_like(xy[..., :1])], -1) @ np.swapaxes(Hm, -1, -2)
     return p[..., :2] / p[..., 2:3]
 
 def camera_path(n_frames, height, width, rng) -> np.ndarray:
