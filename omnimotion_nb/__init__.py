@@ -9,3 +9,9 @@ from .metrics import *
 from .flow import *
 from .homography import *
 from .baselines import *
+from .volume import *
+from .bijections import *
+from .render import *
+from .losses import *
+from .occlusion import *
+from .train import *
