@@ -15,3 +15,5 @@ from .render import *
 from .losses import *
 from .occlusion import *
 from .train import *
+from .evaluate import *
+from .cli import *
