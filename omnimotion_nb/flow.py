@@ -19,7 +19,7 @@ from .data import default_device
 
 # %% auto #0
 __all__ = ['compute_flow', 'flow_pairs', 'sample_flow', 'cycle_consistency_mask', 'PairFlows', 'compute_pair_flows',
-           'flow_to_color', 'color_wheel', 'draw_flow_arrows', 'endpoint_error']
+           'chained_pair_flows', 'flow_to_color', 'color_wheel', 'draw_flow_arrows', 'endpoint_error']
 
 # %% ../nbs/02_flow.ipynb #66b1d88a
 def _gray8(frame):
@@ -246,6 +246,30 @@ def compute_pair_flows(video: np.ndarray,    # T x H x W x 3 in [0, 1]
         tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
         np.savez(tmp, flows=flows, masks=masks, pairs=pairs, key=key, checksum=_checksum(pairs, flows, masks))
         os.replace(tmp, path)
+    return PairFlows(pairs, flows, masks)
+
+# %% ../nbs/02_flow.ipynb #cae23e75
+def chained_pair_flows(video: np.ndarray,  # T x H x W x 3 in [0, 1]
+                       pairs=None,          # P x 2 ordered pairs; default `flow_pairs(T)`
+                       cache_dir=None, progress: bool = True, **kw, # passed to `compute_pair_flows` for the consecutive flows
+                      ) -> PairFlows:
+    "Flows for any pairs by chaining consecutive flows; a pixel is kept where every link is cycle-consistent."
+    video = np.asarray(video, np.float32)
+    T, H, W = video.shape[:3]
+    pairs = flow_pairs(T) if pairs is None else np.asarray(pairs, np.int64).reshape(-1, 2)
+    steps = np.array([(t, t + 1) for t in range(T - 1)] + [(t + 1, t) for t in range(T - 1)])
+    base = compute_pair_flows(video, steps, cache_dir=cache_dir, progress=progress, **kw)
+    ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
+    flows = np.empty((len(pairs), H, W, 2), np.float32); masks = np.empty((len(pairs), H, W), bool)
+    for k, (i, j) in enumerate(pairs.tolist()):
+        d = 1 if j > i else -1
+        pos = np.stack([xs, ys], -1); ok = np.ones((H, W), bool)
+        for t in range(i, j, d):
+            f, m = base.get(t, t + d)
+            ok &= sample_flow(m[..., None].astype(np.float32), pos)[..., 0] > 0.5
+            pos = pos + sample_flow(f, pos)
+            ok &= (pos[..., 0] >= 0) & (pos[..., 0] <= W - 1) & (pos[..., 1] >= 0) & (pos[..., 1] <= H - 1)
+        flows[k] = pos - np.stack([xs, ys], -1); masks[k] = ok
     return PairFlows(pairs, flows, masks)
 
 # %% ../nbs/02_flow.ipynb #08c97dfd
