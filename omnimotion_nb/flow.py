@@ -251,7 +251,9 @@ def compute_pair_flows(video: np.ndarray,    # T x H x W x 3 in [0, 1]
 # %% ../nbs/02_flow.ipynb #cae23e75
 def chained_pair_flows(video: np.ndarray,  # T x H x W x 3 in [0, 1]
                        pairs=None,          # P x 2 ordered pairs; default `flow_pairs(T)`
-                       cache_dir=None, progress: bool = True, **kw, # passed to `compute_pair_flows` for the consecutive flows
+                       cache_dir=None, progress: bool = True,
+                       refine_px: float = 1.5,  # where direct flow agrees with the chain within this, use it (no drift); 0: off
+                       **kw,                    # passed to `compute_pair_flows`
                       ) -> PairFlows:
     "Flows for any pairs by chaining consecutive flows; a pixel is kept where every link is cycle-consistent."
     video = np.asarray(video, np.float32)
@@ -270,6 +272,10 @@ def chained_pair_flows(video: np.ndarray,  # T x H x W x 3 in [0, 1]
             pos = pos + sample_flow(f, pos)
             ok &= (pos[..., 0] >= 0) & (pos[..., 0] <= W - 1) & (pos[..., 1] >= 0) & (pos[..., 1] <= H - 1)
         flows[k] = pos - np.stack([xs, ys], -1); masks[k] = ok
+    if refine_px:   # direct flow has no drift: take it wherever it agrees with the chain (the chain decides which pixels are kept)
+        direct = compute_pair_flows(video, pairs, cache_dir=cache_dir, progress=progress, **kw)
+        agree = np.linalg.norm(direct.flows - flows, axis=-1) < refine_px
+        flows[agree] = direct.flows[agree]
     return PairFlows(pairs, flows, masks)
 
 # %% ../nbs/02_flow.ipynb #08c97dfd
