@@ -17,3 +17,4 @@ from .occlusion import *
 from .train import *
 from .evaluate import *
 from .cli import *
+from .widgets import *
