@@ -26,6 +26,7 @@ def _check_inputs(queries, gt_tracks, gt_occluded, pred_tracks, pred_occluded):
         raise ValueError(f"gt_occluded and pred_occluded must be N x T = {(N, T)}, got {go.shape} and {po.shape}")
     if not np.isfinite(pr).all(): raise ValueError("pred_tracks contain NaN or infinite values")
     if not np.isfinite(gt).all(): raise ValueError("gt_tracks contain NaN or infinite values")
+    if not np.isfinite(q).all(): raise ValueError("queries contain NaN or infinite values")
     qt = q[:, 0]
     if (qt != np.round(qt)).any() or qt.min() < 0 or qt.max() > T - 1:
         raise ValueError(f"query frames must be integers in [0, {T - 1}], got values in [{qt.min()}, {qt.max()}]")
@@ -62,6 +63,7 @@ def tapvid_metrics(queries,         # N x 3 (t, x, y): the query of each track
                   ) -> dict:
     "TAP-Vid metrics (OA, delta_avg, AJ, per-threshold Jaccard and accuracy) plus temporal coherence TC."
     q, gt, go, pr, po = _check_inputs(queries, gt_tracks, gt_occluded, pred_tracks, pred_occluded)
+    if len(size) != 2 or min(size) <= 0: raise ValueError(f"size must be (H, W) with positive sides, got {size}")
     H, W = size
     s = np.array([256.0 / W, 256.0 / H])
     gt, pr = gt * s, pr * s
@@ -110,11 +112,12 @@ def compare_trackers(video, gt_tracks, gt_occluded, trackers, queries=None, quer
         res[getattr(tr, 'name', type(tr).__name__)] = m
     return res
 
-def metrics_table(results: dict, keys=("AJ", "delta_avg", "OA", "TC", "seconds")) -> str:
-    "A markdown table of `{name: metrics}`: AJ, <delta_avg and OA in percent, TC in pixels."
+def metrics_table(results: dict, keys=("AJ", "delta_avg", "OA", "TC")) -> str:
+    "A markdown table of `{name: metrics}`: AJ, <delta_avg and OA in percent, TC (and seconds) as they are."
     names = {'AJ': 'AJ', 'delta_avg': '<δ_avg', 'OA': 'OA', 'TC': 'TC (px)', 'seconds': 'seconds'}
+    def cell(m, k):
+        if k not in m: return '–'          # e.g. no 'seconds' for scores computed outside compare_trackers
+        return f"{m[k]:.2f}" if k in ('TC', 'seconds') else f"{100 * m[k]:.1f}"
     lines = ["| method | " + " | ".join(names.get(k, k) for k in keys) + " |", "|---" * (len(keys) + 1) + "|"]
-    for n, m in results.items():
-        cells = [f"{m[k]:.2f}" if k in ('TC', 'seconds') else f"{100 * m[k]:.1f}" for k in keys]
-        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    for n, m in results.items(): lines.append(f"| {n} | " + " | ".join(cell(m, k) for k in keys) + " |")
     return "\n".join(lines)
