@@ -52,8 +52,19 @@ class TapVidVideo:
 
     def sample_queries(self, query_mode="strided"):
         "(queries, point_index) from the annotations, or the ones the source fixed."
+        if query_mode not in ("first", "strided"): raise ValueError(f"query_mode must be 'first' or 'strided', got {query_mode!r}")
         if self.queries is not None: return self.queries, self.point_index
         return (queries_first if query_mode == "first" else queries_strided)(self.tracks, self.occluded)
+
+    # the names the evaluation code reads: one record per video
+    @property
+    def video_idx(self): return int(self.name) if str(self.name).isdigit() else self.name
+    @property
+    def frames(self): return self.video
+    @property
+    def gt_tracks(self): return self.tracks
+    @property
+    def gt_occluded(self): return self.occluded
 
 def _decode_frames(frames):
     if isinstance(frames, np.ndarray) and frames.ndim == 4: return frames
@@ -67,7 +78,9 @@ def load_tapvid_pickle(path, max_videos=None) -> list:
     with open(path, 'rb') as f:
         try: data = pickle.load(f)
         except Exception as e: raise ValueError(f"{path} is not a readable pickle: {e}") from e
-    items = list(data.items()) if isinstance(data, dict) else [(str(i), v) for i, v in enumerate(data)]
+    if isinstance(data, dict): items = list(data.items())
+    elif isinstance(data, (list, tuple)): items = [(str(i), v) for i, v in enumerate(data)]
+    else: raise ValueError(f"{path}: expected a dict or a list of videos, got a {type(data).__name__}")
     out = []
     for name, v in items[:max_videos]:
         if not isinstance(v, dict) or not {'video', 'points', 'occluded'} <= set(v):
@@ -77,7 +90,10 @@ def load_tapvid_pickle(path, max_videos=None) -> list:
         pts = np.asarray(v['points'], np.float32)
         if pts.ndim != 3 or pts.shape[1:] != (T, 2):
             raise ValueError(f"{path}: video {name!r} has points of shape {pts.shape}, expected N x {T} x 2")
-        out.append(TapVidVideo(str(name), video, pts * np.array([W, H], np.float32), np.asarray(v['occluded'], bool)))
+        occ = np.asarray(v['occluded'], bool)
+        if occ.shape != pts.shape[:2]:
+            raise ValueError(f"{path}: video {name!r} has occluded of shape {occ.shape}, expected {pts.shape[:2]}")
+        out.append(TapVidVideo(str(name), video, pts * np.array([W, H], np.float32), occ))
     return out
 
 # %% ../nbs/00b_tapvid.ipynb #258660fd
@@ -91,41 +107,71 @@ def resize_for_eval(video, tracks=None, queries=None, size=(256, 256)):
     return v, tr, q
 
 # %% ../nbs/00b_tapvid.ipynb #1f0b3629
-def load_davis32(root, videos=None, max_frames=None) -> list:
-    "Read a TAP-Vid-DAVIS-style folder (frames/<idx>/*.jpg + one .pkl) into `TapVidVideo`s with strided queries."
-    root = Path(root)
-    if not root.is_dir(): raise FileNotFoundError(f"no such data folder: {root}")
+def _frame_files(folder: Path, idx) -> list:
+    "The frames 00000.jpg, 00001.jpg, ... of one video, refusing gaps (a missing frame would shift all later ones)."
+    if not folder.is_dir(): raise FileNotFoundError(f"frames of video {idx} missing: no folder {folder}")
+    files = sorted(f for f in folder.iterdir() if f.suffix.lower() in ('.jpg', '.jpeg', '.png'))
+    if not files: raise FileNotFoundError(f"frames of video {idx} missing: {folder} holds no .jpg/.png")
+    numbers = [int(f.stem) if f.stem.isdigit() else -1 for f in files]
+    for t, n in enumerate(numbers):
+        if n != t:
+            raise FileNotFoundError(f"video {idx}: frame {t:05d} missing in {folder} (found {files[t].name} in its place)")
+    return files
+
+def _read_annotations(root: Path):
     pkls = sorted(root.glob('*.pkl'))
     if len(pkls) != 1: raise ValueError(f"{root} must hold exactly one .pkl with the annotations, found {len(pkls)}")
     with open(pkls[0], 'rb') as f:
         try: data = pickle.load(f)
         except Exception as e: raise ValueError(f"{pkls[0]} is not a readable pickle: {e}") from e
-    if not isinstance(data, dict) or 'videos' not in data: raise ValueError(f"{pkls[0]}: expected a dict with key 'videos'")
+    if not isinstance(data, dict) or not isinstance(data.get('videos'), (list, tuple)):
+        raise ValueError(f"{pkls[0]}: expected a dict with a list under 'videos'")
+    return pkls[0], data['videos']
+
+def load_davis32(root,              # folder with frames/<video_idx>/00000.jpg... and one .pkl of annotations
+                 videos=None,       # video indices to load (default: all)
+                 max_frames=None,   # keep only the first frames (queries on later frames are dropped)
+                ) -> list:
+    """Read a TAP-Vid-DAVIS-32-style folder into one `TapVidVideo` per video, with the strided queries it fixes.
+    Each record has `video_idx`, `frames` (T x H x W x 3 float32), `queries` (N x 3 `(t, x, y)` pixels),
+    `gt_tracks` (N x T x 2 pixels) and `gt_occluded` (N x T)."""
+    root = Path(root)
+    if not root.is_dir(): raise FileNotFoundError(f"no such data folder: {root}")
+    pkl, entries = _read_annotations(root)
+    need = {'video_idx', 'h', 'w', 'query_points', 'target_points', 'occluded'}
     out = []
-    for v in data['videos']:
-        need = {'video_idx', 'h', 'w', 'query_points', 'target_points', 'occluded'}
+    for v in entries:
         if not isinstance(v, dict) or not need <= set(v):
-            raise ValueError(f"{pkls[0]}: a video entry lacks keys {sorted(need - set(v) if isinstance(v, dict) else need)}")
+            raise ValueError(f"{pkl}: a video entry lacks keys {sorted(need - set(v) if isinstance(v, dict) else need)}")
         idx = int(v['video_idx'])
         if videos is not None and idx not in videos: continue
-        folder = root / 'frames' / str(idx)
-        if not folder.is_dir(): raise FileNotFoundError(f"frames of video {idx} missing: no folder {folder}")
-        video = load_video(folder, max_frames=max_frames)
-        T, H, W = video.shape[:3]
+        files = _frame_files(root / 'frames' / str(idx), idx)
+        qfs = sorted(v['query_points'])
+        if not qfs: raise ValueError(f"{pkl}: video {idx} has no query frames")
+        n_ann = np.shape(v['target_points'][qfs[0]])[1] if np.ndim(v['target_points'][qfs[0]]) == 3 else None
+        if n_ann is not None and len(files) < n_ann:
+            raise ValueError(f"video {idx}: {len(files)} frames in {files[0].parent} but the annotations cover {n_ann}")
+        T = n_ann or len(files)
+        if max_frames is not None: T = min(T, int(max_frames))
+        video = load_video(files[0].parent, max_frames=T)
+        H, W = video.shape[1:3]
         if (H, W) != (int(v['h']), int(v['w'])):
             raise ValueError(f"video {idx}: frames are {W} x {H} but the annotations say {v['w']} x {v['h']}")
         qs, trs, ocs = [], [], []
-        for qf in sorted(v['query_points']):
-            tr = np.asarray(v['target_points'][qf], np.float32)[:, :T]; oc = np.asarray(v['occluded'][qf], bool)[:, :T]
-            qp = np.asarray(v['query_points'][qf], np.float32).reshape(-1, 2)
-            if tr.ndim != 3 or tr.shape[1] != T or oc.shape != tr.shape[:2] or len(qp) != len(tr):
-                raise ValueError(f"video {idx}, query frame {qf}: annotation shapes disagree "
+        for qf in qfs:
+            try:
+                tr = np.asarray(v['target_points'][qf], np.float32); oc = np.asarray(v['occluded'][qf], bool)
+                qp = np.asarray(v['query_points'][qf], np.float32).reshape(-1, 2)
+            except (KeyError, ValueError, TypeError) as e:
+                raise ValueError(f"{pkl}: video {idx}, query frame {qf}: unreadable annotations ({e})") from e
+            if tr.ndim != 3 or tr.shape[2] != 2 or tr.shape[1] < T or oc.shape != tr.shape[:2] or len(qp) != len(tr):
+                raise ValueError(f"{pkl}: video {idx}, query frame {qf}: annotation shapes disagree "
                                  f"(query_points {qp.shape}, target_points {tr.shape}, occluded {oc.shape}, {T} frames)")
             if int(qf) >= T: continue
-            qs.append(np.concatenate([np.full((len(qp), 1), qf, np.float32), qp], 1)); trs.append(tr); ocs.append(oc)
+            qs.append(np.concatenate([np.full((len(qp), 1), qf, np.float32), qp], 1)); trs.append(tr[:, :T]); ocs.append(oc[:, :T])
         q, tr, oc = np.concatenate(qs), np.concatenate(trs), np.concatenate(ocs)
         out.append(TapVidVideo(str(idx), video, tr, oc, q, np.arange(len(q))))
     if videos is not None and len(out) < len(set(videos)):
         missing = sorted(set(videos) - {int(o.name) for o in out})
-        raise ValueError(f"videos {missing} are not in {pkls[0]}")
+        raise ValueError(f"videos {missing} are not in {pkl}")
     return out
