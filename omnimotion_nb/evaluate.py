@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from .data import resize_video
-from .tapvid import load_davis32
+from .tapvid import load_davis32, _read_annotations
 from .metrics import tapvid_metrics, StillTracker
 
 # %% auto #0
@@ -20,15 +20,20 @@ __all__ = ['TRACKERS', 'make_tracker', 'track_at_size', 'evaluate_folder', 'resu
 # %% ../nbs/11_evaluate.ipynb #c09f1a2b
 TRACKERS = ('still', 'homography', 'chained-flow', 'omnimotion')
 
+def _import_tracker(module, cls):
+    import importlib
+    try: return getattr(importlib.import_module(f"omnimotion_nb.{module}"), cls)
+    except (ImportError, AttributeError) as e:
+        raise ImportError(f"the tracker needs omnimotion_nb.{module}.{cls}, which could not be imported: {e}") from e
+
 def make_tracker(name: str, **kw):
     "A tracker by name: 'still', 'homography', 'chained-flow' or 'omnimotion' (kw go to its constructor)."
-    if name == 'still': return StillTracker()
-    if name == 'homography':
-        from omnimotion_nb.baselines import HomographyTracker; return HomographyTracker(**kw)
-    if name == 'chained-flow':
-        from omnimotion_nb.baselines import ChainedFlowTracker; return ChainedFlowTracker(**kw)
-    if name == 'omnimotion':
-        from omnimotion_nb.train import OmniMotionTracker; return OmniMotionTracker(**kw)
+    if name == 'still':
+        if kw: raise ValueError(f"the still tracker takes no options, got {sorted(kw)}")
+        return StillTracker()
+    if name == 'homography': return _import_tracker('baselines', 'HomographyTracker')(**kw)
+    if name == 'chained-flow': return _import_tracker('baselines', 'ChainedFlowTracker')(**kw)
+    if name == 'omnimotion': return _import_tracker('train', 'OmniMotionTracker')(**kw)
     raise ValueError(f"unknown tracker {name!r}; choose one of {', '.join(TRACKERS)}")
 
 # %% ../nbs/11_evaluate.ipynb #e026bb8e
@@ -44,40 +49,64 @@ def track_at_size(tracker, video, queries, work_size=None):
     return tracks / s, occ
 
 # %% ../nbs/11_evaluate.ipynb #b612f954
+def _previous_results(out, method, work_size, size) -> dict:
+    "Results already in `out` (resume), refusing a file written by a different run rather than overwriting it."
+    if out is None or not Path(out).exists(): return {}
+    try: prev = json.loads(Path(out).read_text())
+    except ValueError as e: raise ValueError(f"{out} exists but is not a results JSON ({e}); move it or choose another `out`") from e
+    if not isinstance(prev, dict) or not isinstance(prev.get('videos'), dict):
+        raise ValueError(f"{out} exists but is not a results JSON from evaluate_folder; move it or choose another `out`")
+    ran = dict(method=prev.get('method'), work_size=prev.get('work_size'), size=prev.get('size', 256))
+    if ran != dict(method=method, work_size=work_size, size=size):
+        raise ValueError(f"{out} holds results of another run ({ran}); to keep both, choose another `out`")
+    return dict(prev['videos'])
+
 def evaluate_folder(root,                 # folder with frames/<video_idx>/ and one .pkl (TAP-Vid-DAVIS-32 layout)
                     method: str = "still", # a name for `make_tracker`
                     videos=None,          # video indices to run (default: all)
                     size: int = 256,      # scoring resolution (TAP-Vid: 256 x 256)
                     preset: str = "cpu",  # OmniMotion preset
                     work_size=None,       # run trackers on frames with this longer side (None: full size)
-                    save_predictions=None, # folder for <video_idx>.npz predictions
-                    out=None,             # JSON results file; videos already in it are skipped
+                    save_predictions=None, # folder for <video_idx>.npz predictions (original pixel coordinates)
+                    out=None,             # JSON results file, written after each video; videos already in it are skipped
                     progress: bool = True,
                     **tracker_kw) -> dict:
     "Score a tracker on every video of a TAP-Vid-DAVIS-style folder (strided queries). Returns {video: metrics}."
     root = Path(root)
-    results = {}
-    if out is not None and Path(out).exists():
-        prev = json.loads(Path(out).read_text())
-        if prev.get('method') == method: results = prev.get('videos', {})
-    data = load_davis32(root, videos=videos)
+    if not root.is_dir(): raise FileNotFoundError(f"no such data folder: {root}")
+    if int(size) <= 0: raise ValueError(f"size must be positive, got {size}")
+    if work_size is not None and int(work_size) < 8: raise ValueError(f"work_size must be at least 8 pixels, got {work_size}")
+    pkl, entries = _read_annotations(root)
+    known = [int(v['video_idx']) for v in entries if isinstance(v, dict) and 'video_idx' in v]
+    if videos is not None:
+        missing = sorted(set(int(i) for i in videos) - set(known))
+        if missing: raise ValueError(f"videos {missing} are not in {pkl}")
+    todo = [i for i in known if videos is None or i in {int(j) for j in videos}]
+    results = _previous_results(out, method, work_size, size)
     kw = dict(tracker_kw)
     if method == 'omnimotion': kw.setdefault('preset', preset)
-    for v in tqdm(data, desc=f"{method} on {root.name}", disable=not progress):
-        if v.name in results: continue
+    make_tracker(method, **kw)                       # an unknown name or a bad option fails before any work
+    for idx in tqdm(todo, desc=f"{method} on {root.name}", disable=not progress):
+        if str(idx) in results: continue             # resume: done in an earlier run
+        v = load_davis32(root, videos=[idx])[0]      # one video in memory at a time (DAVIS frames are large)
         t0 = time.time()
-        tracks, occ = track_at_size(make_tracker(method, **kw), v.video, v.queries, work_size)
+        tracks, occ = track_at_size(make_tracker(method, **kw), v.frames, v.queries, work_size)
         secs = time.time() - t0
-        k = 256 / size    # tapvid_metrics scores at 256 x 256; scoring at `size` x `size` scales pixel errors by 256/size
-        m = tapvid_metrics(v.queries, v.tracks * k, v.occluded, tracks * k, occ, query_mode="strided", size=v.video.shape[1:3])
-        results[v.name] = dict(m, seconds=secs, n_queries=int(len(v.queries)), frames=int(len(v.video)))
+        # tapvid_metrics rescales to 256 x 256; multiplying by size/256 first scores at size x size instead
+        k = size / 256
+        m = tapvid_metrics(v.queries, v.gt_tracks * k, v.gt_occluded, np.asarray(tracks) * k, occ,
+                           query_mode="strided", size=v.frames.shape[1:3])
+        results[v.name] = dict(m, seconds=secs, n_queries=int(len(v.queries)), frames=int(len(v.frames)))
         if save_predictions is not None:
             Path(save_predictions).mkdir(parents=True, exist_ok=True)
-            np.savez(Path(save_predictions) / f"{v.name}.npz", queries=v.queries, tracks=tracks, occluded=occ)
+            np.savez(Path(save_predictions) / f"{v.name}.npz", queries=v.queries, tracks=np.asarray(tracks, np.float32),
+                     occluded=np.asarray(occ, bool))
         if out is not None:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
-            Path(out).write_text(json.dumps(dict(method=method, root=str(root), work_size=work_size, videos=results), indent=1))
-    return results
+            tmp = Path(out).with_suffix('.tmp')      # write then rename: an interrupted run never leaves half a file
+            tmp.write_text(json.dumps(dict(method=method, root=str(root), size=size, work_size=work_size, videos=results), indent=1))
+            tmp.replace(out)
+    return {str(i): results[str(i)] for i in todo if str(i) in results}
 
 def results_table(results: dict, keys=("AJ", "delta_avg", "OA", "TC", "seconds")) -> str:
     "Markdown table: one row per video and the mean (AJ, <delta_avg, OA in percent; TC in pixels)."
