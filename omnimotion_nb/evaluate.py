@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from .data import resize_video
-from .tapvid import load_davis32, _read_annotations
+from .tapvid import load_davis32, scale_coords, _read_annotations
 from .metrics import tapvid_metrics, StillTracker
 
 # %% auto #0
@@ -40,13 +40,12 @@ def make_tracker(name: str, **kw):
 def track_at_size(tracker, video, queries, work_size=None):
     "Run `tracker` on `video` resized so its longer side is `work_size` (None: as is); tracks in original pixels."
     if work_size is None or max(video.shape[1:3]) <= work_size: return tracker.track(video, queries)
-    H, W = video.shape[1:3]
     small = resize_video(video, int(work_size))
-    h, w = small.shape[1:3]
-    s = np.array([(w - 1) / (W - 1), (h - 1) / (H - 1)], np.float32)   # pixel centres: corners map to corners
-    q = np.asarray(queries, np.float32).copy(); q[:, 1:] *= s
+    big_hw, small_hw = video.shape[1:3], small.shape[1:3]
+    q = np.asarray(queries, np.float32).copy()
+    q[:, 1:] = scale_coords(q[:, 1:], big_hw, small_hw)          # the exact map of the resize, both ways
     tracks, occ = tracker.track(small, q)
-    return tracks / s, occ
+    return scale_coords(tracks, small_hw, big_hw), occ
 
 # %% ../nbs/11_evaluate.ipynb #b612f954
 def _previous_results(out, method, work_size, size) -> dict:

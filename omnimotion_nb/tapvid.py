@@ -13,7 +13,8 @@ import numpy as np
 from .data import load_video, resize_video
 
 # %% auto #0
-__all__ = ['queries_first', 'queries_strided', 'TapVidVideo', 'load_tapvid_pickle', 'resize_for_eval', 'load_davis32']
+__all__ = ['queries_first', 'queries_strided', 'TapVidVideo', 'load_tapvid_pickle', 'scale_coords', 'resize_for_eval',
+           'load_davis32']
 
 # %% ../nbs/00b_tapvid.ipynb #e856043b
 def _check_tracks(tracks, occluded):
@@ -97,14 +98,23 @@ def load_tapvid_pickle(path, max_videos=None) -> list:
     return out
 
 # %% ../nbs/00b_tapvid.ipynb #258660fd
+def scale_coords(xy,        # ... x 2 pixel coordinates (x, y), centres at integers
+                 from_size, # (H, W) of the frame they refer to
+                 to_size,   # (H, W) of the resized frame
+                ) -> np.ndarray:
+    "Where pixel coordinates land when the frame is resized (exactly `resize_video`'s map)."
+    s = np.array([to_size[1] / from_size[1], to_size[0] / from_size[0]], np.float32)
+    return ((np.asarray(xy, np.float32) + 0.5) * s - 0.5).astype(np.float32)
+
 def resize_for_eval(video, tracks=None, queries=None, size=(256, 256)):
-    "Resize frames to `size` (H, W) and scale tracks / queries to match. Returns (video, tracks, queries)."
-    H, W = video.shape[1:3]
-    s = np.array([size[1] / W, size[0] / H], np.float32)
+    "Resize frames to `size` (H, W) and map tracks / queries onto them. Returns (video, tracks, queries)."
+    HW = video.shape[1:3]
     v = resize_video(video, tuple(size))
-    tr = None if tracks is None else np.asarray(tracks, np.float32) * s
-    q = None if queries is None else np.concatenate([np.asarray(queries)[:, :1], np.asarray(queries)[:, 1:] * s], 1).astype(np.float32)
-    return v, tr, q
+    tr = None if tracks is None else scale_coords(tracks, HW, size)
+    if queries is not None:
+        q = np.asarray(queries, np.float32)
+        queries = np.concatenate([q[:, :1], scale_coords(q[:, 1:], HW, size)], 1)
+    return v, tr, queries
 
 # %% ../nbs/00b_tapvid.ipynb #1f0b3629
 def _frame_files(folder: Path, idx) -> list:

@@ -27,7 +27,9 @@ def test_pickle_and_resize(tmp_path):
     np.testing.assert_allclose(v.tracks, pts * [W, H], atol=1e-4)
     small, tr, q = resize_for_eval(v.video, v.tracks, np.array([[0, 16., 12.]]))
     assert small.shape == (T, 256, 256, 3)
-    np.testing.assert_allclose(tr, pts * 256, atol=1e-3); np.testing.assert_allclose(q, [[0, 128, 128]])
+    # pixel centres at integers: x -> (x + 0.5) * 256 / W - 0.5
+    np.testing.assert_allclose(tr, (pts * [W, H] + 0.5) * [256 / W, 256 / H] - 0.5, atol=1e-3)
+    np.testing.assert_allclose(q, [[0, 16.5 * 8 - 0.5, 12.5 * 256 / 24 - 0.5]], atol=1e-4)
 
 
 def test_davis32_folder(tmp_path):
