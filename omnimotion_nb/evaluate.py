@@ -48,16 +48,17 @@ def track_at_size(tracker, video, queries, work_size=None):
     return scale_coords(tracks, small_hw, big_hw), occ
 
 # %% ../nbs/11_evaluate.ipynb #b612f954
-def _previous_results(out, method, work_size, size) -> dict:
+def _previous_results(out, run: dict) -> dict:
     "Results already in `out` (resume), refusing a file written by a different run rather than overwriting it."
     if out is None or not Path(out).exists(): return {}
     try: prev = json.loads(Path(out).read_text())
     except ValueError as e: raise ValueError(f"{out} exists but is not a results JSON ({e}); move it or choose another `out`") from e
     if not isinstance(prev, dict) or not isinstance(prev.get('videos'), dict):
         raise ValueError(f"{out} exists but is not a results JSON from evaluate_folder; move it or choose another `out`")
-    ran = dict(method=prev.get('method'), work_size=prev.get('work_size'), size=prev.get('size', 256))
-    if ran != dict(method=method, work_size=work_size, size=size):
-        raise ValueError(f"{out} holds results of another run ({ran}); to keep both, choose another `out`")
+    ran = {k: prev.get(k, dict(size=256, options={}).get(k)) for k in run}
+    if ran != run:
+        diff = {k: (ran[k], run[k]) for k in run if ran[k] != run[k]}
+        raise ValueError(f"{out} holds results of another run (was, now: {diff}); to keep both, choose another `out`")
     return dict(prev['videos'])
 
 def evaluate_folder(root,                 # folder with frames/<video_idx>/ and one .pkl (TAP-Vid-DAVIS-32 layout)
@@ -81,9 +82,11 @@ def evaluate_folder(root,                 # folder with frames/<video_idx>/ and 
         missing = sorted(set(int(i) for i in videos) - set(known))
         if missing: raise ValueError(f"videos {missing} are not in {pkl}")
     todo = [i for i in known if videos is None or i in {int(j) for j in videos}]
-    results = _previous_results(out, method, work_size, size)
     kw = dict(tracker_kw)
     if method == 'omnimotion': kw.setdefault('preset', preset)
+    # what identifies a run: resuming may only add videos scored the same way
+    run = dict(method=method, size=size, work_size=work_size, options={k: repr(v) for k, v in sorted(kw.items())})
+    results = _previous_results(out, run)
     make_tracker(method, **kw)                       # an unknown name or a bad option fails before any work
     for idx in tqdm(todo, desc=f"{method} on {root.name}", disable=not progress):
         if str(idx) in results: continue             # resume: done in an earlier run
@@ -103,7 +106,7 @@ def evaluate_folder(root,                 # folder with frames/<video_idx>/ and 
         if out is not None:
             Path(out).parent.mkdir(parents=True, exist_ok=True)
             tmp = Path(out).with_suffix('.tmp')      # write then rename: an interrupted run never leaves half a file
-            tmp.write_text(json.dumps(dict(method=method, root=str(root), size=size, work_size=work_size, videos=results), indent=1))
+            tmp.write_text(json.dumps(dict(run, root=str(root), videos=results), indent=1))
             tmp.replace(out)
     return {str(i): results[str(i)] for i in todo if str(i) in results}
 
