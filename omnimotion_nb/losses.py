@@ -52,10 +52,11 @@ class HardExampleSampler:
         pick = torch.randint(len(usable), (n_pairs,), generator=generator)
         pairs = usable[pick.to(usable.device)]
         n_hard = int(round(n_points * self.hard_fraction))
-        uni = torch.multinomial(self.valid[pairs].cpu(), n_points - n_hard, replacement=True, generator=generator)
-        idx = [uni]
-        if n_hard:
-            hard = torch.multinomial((self.error[pairs] * self.valid[pairs]).cpu() + 1e-8, n_hard, replacement=True, generator=generator)
+        idx = []
+        if n_points > n_hard:   # uniform among the valid pixels
+            idx.append(torch.multinomial(self.valid[pairs].cpu(), n_points - n_hard, replacement=True, generator=generator))
+        if n_hard:              # in proportion to the last flow error
+            hard = torch.multinomial(((self.error[pairs] + 1e-8) * self.valid[pairs]).cpu(), n_hard, replacement=True, generator=generator)
             idx.append(hard)
         return pairs, torch.cat(idx, 1).to(self.valid.device)
 

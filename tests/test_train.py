@@ -1,0 +1,92 @@
+"""OmniMotion training and tracking on a tiny synthetic clip: loss goes down, exact resume, save/load, clear errors."""
+from pathlib import Path
+import numpy as np
+import pytest
+import torch
+from omnimotion_nb.synthetic import make_scene
+from omnimotion_nb.train import OmniMotion, OmniMotionTracker, PRESETS
+
+
+@pytest.fixture(scope='module')
+def scene():
+    return make_scene(8, 48, 64, n_points=12, seed=1)
+
+
+@pytest.fixture(scope='module')
+def fitted(scene):
+    return OmniMotion(scene.video, preset='tiny', device='cpu').fit(40, progress=False)
+
+
+def params(model):
+    return torch.cat([p.detach().flatten() for p in list(model.bij.parameters()) + list(model.volume.parameters())])
+
+
+def test_presets():
+    assert {'tiny', 'cpu', 'paper'} <= set(PRESETS)
+    p = PRESETS['paper']
+    assert (p['steps'], p['n_pairs'], p['n_points'], p['n_samples']) == (100_000, 8, 256, 32)
+    assert (p['near'], p['far'], p['lr_latent'], p['lr_deform'], p['lr_color'], p['lr_halve_every']) == (0.0, 2.0, 1e-3, 1e-4, 3e-4, 20_000)
+
+
+def test_a_few_steps_lower_the_flow_loss(fitted):
+    first = np.mean([h['flow'] for h in fitted.history[:5]])
+    last = np.mean([h['flow'] for h in fitted.history[-5:]])
+    assert last < 0.9 * first, (first, last)
+    assert fitted.step == 40 and set(fitted.history[-1]) >= {'flow', 'rgb', 'smooth', 'loss', 'step'}
+
+
+def test_track_shapes_and_queries(fitted, scene):
+    tr, oc = fitted.track(scene.queries)
+    assert tr.shape == (12, 8, 2) and oc.shape == (12, 8) and oc.dtype == bool and tr.dtype == np.float32
+    own = scene.queries[:, 0].astype(int)
+    np.testing.assert_allclose(tr[np.arange(12), own], scene.queries[:, 1:], atol=1e-5)
+    assert not oc[np.arange(12), own].any()
+    d_tr, d_oc, d_q = fitted.track_dense(t=2, stride=8)
+    assert d_tr.shape == (len(d_q), 8, 2) and len(d_q) == 6 * 8
+
+
+def test_bad_input_is_refused(fitted, scene):
+    with pytest.raises(ValueError, match='outside'): fitted.track(np.array([[0, 64.5, 3]]))
+    with pytest.raises(ValueError, match='query frames'): fitted.track(np.array([[8, 3, 3]]))
+    with pytest.raises(ValueError, match='at least 3 frames'): OmniMotion(scene.video[:2], preset='tiny')
+    with pytest.raises(ValueError, match='unknown preset'): OmniMotion(scene.video, preset='huge')
+    with pytest.raises(ValueError, match='unknown settings'): OmniMotion(scene.video, preset='tiny', n_sample=3)
+    with pytest.raises(FileNotFoundError): OmniMotion.load('/no/such/model.pt')
+
+
+def test_deterministic_and_exact_resume(fitted, scene, tmp_path):
+    pf = fitted._flows   # reuse the flows: only the training is under test
+    make = lambda: OmniMotion(scene.video, preset='tiny', device='cpu', flows=pf, checkpoint_every=10)
+    straight = make().fit(30, progress=False)
+    seen = []
+    make().fit(25, checkpoint_dir=tmp_path, progress=False, callback=lambda s, logs: seen.append(s))   # stops at 25; last checkpoint at 20
+    assert seen == list(range(1, 26))
+    resumed = make().fit(30, checkpoint_dir=tmp_path, progress=False)
+    assert resumed.step == 30 and resumed.history[0]['step'] == 1
+    assert torch.equal(params(resumed), params(straight))                               # bit-identical: same seed, same batches
+    path = resumed.save(tmp_path / 'model.pt')
+    loaded = OmniMotion.load(path)
+    assert loaded.step == 30 and torch.equal(params(loaded), params(resumed))
+    np.testing.assert_allclose(loaded.track(scene.queries)[0], resumed.track(scene.queries)[0], atol=1e-5)
+    other = make_scene(8, 48, 64, n_points=4, seed=5)
+    with pytest.raises(ValueError, match='another video'):
+        OmniMotion(other.video, preset='tiny', flows=pf).fit(5, checkpoint_dir=tmp_path, progress=False)
+
+
+def test_nan_stops_and_keeps_the_last_good_checkpoint(fitted, scene, tmp_path):
+    bad = OmniMotion(scene.video, preset='tiny', device='cpu', flows=fitted._flows, checkpoint_every=5)
+    bad.fit(5, checkpoint_dir=tmp_path, progress=False)
+    good = (tmp_path / 'last.pt').read_bytes()
+    with torch.no_grad(): bad.volume.head.bias.fill_(float('nan'))
+    with pytest.raises(FloatingPointError, match='NaN'):
+        bad.fit(10, checkpoint_dir=tmp_path, progress=False, resume=False)
+    assert (tmp_path / 'last.pt').read_bytes() == good
+    assert bad.step == 5
+
+
+def test_tracker_interface(scene):
+    t = OmniMotionTracker(preset='tiny', steps=3, device='cpu')
+    assert t.name == 'omnimotion'
+    tr, oc = t.track(scene.video, scene.queries)
+    assert tr.shape == (12, 8, 2) and oc.shape == (12, 8)
+    with pytest.raises(ValueError): t.track(scene.video, np.array([[0, -5.0, 3]]))
