@@ -21,12 +21,16 @@ class CouplingLayer(nn.Module):
         self.dim, self.keep = dim, [d for d in range(3) if d != dim]
         self.enc = FourierFeatures(2, n_freqs)
         self.net = nn.Sequential(nn.Linear(self.enc.out_dim + latent_dim, hidden), nn.ReLU(),
-                                 nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, 2))
+                                 nn.Linear(hidden, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, 2))
         nn.init.zeros_(self.net[-1].weight); nn.init.zeros_(self.net[-1].bias)   # start as the identity
         self.max_log_scale = max_log_scale
 
     def _scale_shift(self, kept, feat):
-        st = self.net(torch.cat([self.enc(kept), feat.expand(*kept.shape[:-1], -1)], -1))
+        # net[0] acts on [enc(kept), latent]; the latent's half is the same for every sample of a ray, so it is
+        # computed once per latent row and broadcast (no concatenated copy of the latent per sample)
+        first, e = self.net[0], self.enc.out_dim
+        h = nn.functional.linear(self.enc(kept), first.weight[:, :e]) + nn.functional.linear(feat, first.weight[:, e:], first.bias)
+        st = self.net[2:](torch.relu_(h))
         s = self.max_log_scale * torch.tanh(st[..., 0] / self.max_log_scale)   # bounded log-scale: stable, invertible
         return s, st[..., 1]
 

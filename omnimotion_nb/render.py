@@ -60,7 +60,7 @@ def render_rays(bij, volume, xy, t, size, n_samples=32, near=0.0, far=2.0, strat
                rgb=(w[..., None] * rgb).sum(-2), depth=(w * z).sum(-1), opacity=w.sum(-1))
     if targets is not None:
         J = targets.shape[1]
-        xj = bij.inverse(u[:, None].expand(R, J, -1, 3), targets[..., None].expand(R, J, n_samples))   # R x J x K x 3
+        xj = bij.inverse(u[:, None].expand(R, J, -1, 3), targets)   # R x J x K x 3 (one latent per ray and target)
         pj = (w[:, None, :, None] * xj).sum(-2) / w.sum(-1).clamp_min(1e-6)[:, None, None]              # R x J x 3
         out.update(x_targets=xj, point_targets=pj, xy_targets=local_to_pixels(pj[..., :2], size), depth_targets=pj[..., 2])
     return out

@@ -28,7 +28,8 @@ __all__ = ['PRESETS', 'OmniMotion', 'train_step', 'state_dict', 'load_state_dict
 
 # %% ../nbs/09_train.ipynb #c2ef5c9e
 _BASE = dict(near=0.0, far=2.0, mask_near=0.0, mask_near_until=0.0, window=None, n_long=4, w_rgb=1.0, w_smooth=10.0, w_depth=10.0, w_dist=1.0,
-             hard_fraction=0.5, occlusion_threshold=0.5, occlusion='depth', appearance_tol=0.12, checkpoint_every=500, amp=True, flow_method='dis-chain', flow_weights=None)
+             hard_fraction=0.5, occlusion_threshold=0.5, occlusion='depth', appearance_tol=0.12, checkpoint_every=500, amp=True, flow_method='dis-chain', flow_weights=None,
+             chunk_samples=16384)   # a CPU step goes in pieces of at most this many ray samples (see `train_step`)
 PRESETS = {
     # seconds on a CPU: for tests
     'tiny': dict(_BASE, steps=40, n_pairs=4, n_points=32, n_samples=8, volume_hidden=32, volume_layers=2, volume_freqs=4,
@@ -105,10 +106,11 @@ def _prepare_flows(self: OmniMotion, progress: bool = True):
 OmniMotion._prepare_flows = _prepare_flows
 
 # %% ../nbs/09_train.ipynb #13dc0973
-def _losses(self: OmniMotion, generator=None, amp=False):
-    "Sample a batch and compute every loss term. Returns (total loss, logs, (pairs, pixels, per-example flow errors))."
+def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
+    """Compute every loss term on `batch` (pairs, pixels), or on a freshly sampled one.
+    Returns (total loss, logs, (pairs, pixels, per-example flow errors))."""
     c = self.config
-    pairs, pix = self.sampler.sample(c['n_pairs'], c['n_points'], generator)
+    pairs, pix = self.sampler.sample(c['n_pairs'], c['n_points'], generator) if batch is None else batch
     i, j = self.pairs_t[pairs, 0], self.pairs_t[pairs, 1]
     B, P = pix.shape
     xy = torch.stack([pix % self.W, pix // self.W], -1).float().reshape(-1, 2)
@@ -148,17 +150,28 @@ def train_step(self: OmniMotion) -> dict:
     self._prepare_flows()
     self.bij.train(); self.volume.train()
     _set_lr(self)
-    amp = bool(self.config['amp']) and self.device.type == 'cuda'
-    total, L, (pairs, pix, errors) = self._losses(self.gen, amp)
-    if not torch.isfinite(total):
-        raise FloatingPointError(f"the loss became {total.item()} (NaN or infinite) at step {self.step} (terms: "
-                                 + ", ".join(f"{k}={v.item():.3g}" for k, v in L.items()) + "); no update was made")
+    c = self.config
+    amp = bool(c['amp']) and self.device.type == 'cuda'
+    pairs, pix = self.sampler.sample(c['n_pairs'], c['n_points'], self.gen)
+    # On a CPU one huge batch runs slower than the same work in pieces (bench/profile_step.py): split the pairs
+    # into chunks of at most `chunk_samples` ray samples and accumulate their gradients. A GPU takes it whole.
+    n = 1 if self.device.type == 'cuda' or not c['chunk_samples'] else \
+        min(len(pairs), math.ceil(pix.numel() * c['n_samples'] / c['chunk_samples']))
     self.opt.zero_grad(set_to_none=True)
-    total.backward()
+    logs, errors = {}, []
+    for pc, xc in zip(pairs.tensor_split(n), pix.tensor_split(n)):
+        total, L, (_, _, e) = self._losses(self.gen, amp, (pc, xc))
+        if not torch.isfinite(total):
+            raise FloatingPointError(f"the loss became {total.item()} (NaN or infinite) at step {self.step} (terms: "
+                                     + ", ".join(f"{k}={v.item():.3g}" for k, v in L.items()) + "); no update was made")
+        share = len(pc) / len(pairs)              # chunk means, weighted, give the whole batch's mean
+        (total * share).backward()
+        for k, v in list(L.items()) + [('loss', total)]: logs[k] = logs.get(k, 0.0) + v.item() * share
+        errors.append(e)
     self.opt.step()
-    self.sampler.update(pairs, pix, errors)
+    self.sampler.update(pairs, pix, torch.cat(errors))
     self.step += 1
-    logs = {k: v.item() for k, v in L.items()}; logs['loss'] = total.item(); logs['step'] = self.step
+    logs['step'] = self.step
     self.history.append(logs)
     return logs
 OmniMotion.train_step = train_step
