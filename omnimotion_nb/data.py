@@ -133,9 +133,9 @@ def save_video(path, video: np.ndarray, fps: float = 10) -> Path:
     elif path.suffix.lower() == '.gif':
         iio.imwrite(path, v, duration=1000 / fps, loop=0)
     else:
-        h, w = v.shape[1:3]   # ffmpeg's codecs want even sizes: pad by one pixel if needed
+        h, w = v.shape[1:3]   # ffmpeg's codecs want even sizes: pad by one pixel if needed,
         v = np.pad(v, ((0, 0), (0, h % 2), (0, w % 2), (0, 0)), mode='edge')
-        iio.imwrite(path, v, fps=fps)
+        iio.imwrite(path, v, fps=fps, macro_block_size=1)   # and no silent resize to multiples of 16
     return path
 
 # %% ../nbs/00_data.ipynb #1af1ea57
