@@ -1,0 +1,36 @@
+"The benchmark scripts run in CI-sized settings and print their tables (their figures live in bench/RESULTS.md)."
+import json, subprocess, sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / 'bench'
+
+
+def run(*args, timeout=600):
+    r = subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return r.stdout
+
+
+def test_train_step_prints_a_row_per_preset_and_implementation():
+    out = run(BENCH / 'train_step.py', '--presets', 'tiny', '--steps', '2', '--frames', '8', '--threads', '1')
+    rows = [l for l in out.splitlines() if l.startswith('| tiny |')]
+    assert [r.split('|')[2].strip() for r in rows] == ['omnimotion_nb', 'reference'], out
+    ms = float(rows[0].split('|')[4])
+    assert ms > 0, out
+    assert 'tiny: omnimotion_nb step is' in out
+
+
+def test_profile_step_names_the_phases_and_operators():
+    out = run(BENCH / 'profile_step.py', '--preset', 'tiny', '--steps', '2', '--frames', '8', '--threads', '1', '--top', '5')
+    assert 'ms/step; forward' in out and 'backward' in out, out
+    assert 'aten::' in out, out       # the operator table
+
+
+def test_accuracy_scores_the_baselines_on_a_synthetic_scene(tmp_path):
+    js = tmp_path / 'acc.json'
+    out = run(BENCH / 'accuracy.py', '--seeds', '0', '--methods', 'still,homography', '--frames', '8', '--json', js)
+    assert '| still |' in out and '| homography |' in out, out
+    res = json.loads(js.read_text())['synthetic']
+    for k in ('AJ', 'delta_avg', 'OA', 'TC', 'seconds'): assert k in res['homography/seed0'], res
+    # the camera moves, so following it must beat standing still
+    assert res['homography/seed0']['AJ'] > res['still/seed0']['AJ'] + 0.1, res
