@@ -23,8 +23,7 @@ from .occlusion import occlusion_score, outside_frame, blur_video, appearance_ch
 from .baselines import check_queries
 
 # %% auto #0
-__all__ = ['PRESETS', 'OmniMotion', 'train_step', 'state_dict', 'load_state_dict', 'save', 'load', 'fit', 'track', 'track_dense',
-           'OmniMotionTracker']
+__all__ = ['PRESETS', 'OmniMotion', 'OmniMotionTracker']
 
 # %% ../nbs/09_train.ipynb #c2ef5c9e
 _BASE = dict(near=0.0, far=2.0, mask_near=0.0, mask_near_until=0.0, window=None, n_long=4, w_rgb=1.0, w_smooth=10.0, w_depth=10.0, w_dist=1.0,

@@ -14,7 +14,7 @@ import imageio.v3 as iio
 from .data import point_colors
 
 # %% auto #0
-__all__ = ['TrackViewer', 'set_frame', 'add_query', 'on_click', 'CanonicalViewer', 'TrainingDashboard']
+__all__ = ['TrackViewer', 'CanonicalViewer', 'TrainingDashboard']
 
 # %% ../nbs/10_widgets.ipynb #191a746e
 def _png_url(frame) -> str:
@@ -75,6 +75,7 @@ class TrackViewer:
         display(self.widget())
 
 # %% ../nbs/10_widgets.ipynb #80d05507
+# TrackViewer's methods (exporti: they are methods, not names for `from omnimotion_nb import *`)
 def _colors(self: TrackViewer, name, tracks, occ):
     "Dot colours: by each point's first position, or by its error (green = right, red = off by >= 8 px) when the truth is known."
     base = point_colors(tracks[:, 0], (self.H, self.W))
