@@ -3,6 +3,7 @@
     python bench/train_step.py                      # tiny, cpu and paper presets on the CPU
     python bench/train_step.py --device cuda        # on a GPU
     python bench/train_step.py --presets cpu --steps 30 --frames 24
+    python bench/train_step.py --presets cpu --compile   # adds a row with torch.compile'd coupling layers and volume
 
 Each configuration runs in its own subprocess so its peak memory (max RSS on the CPU, max allocated on CUDA) is
 its own. "points/s" counts ray samples pushed through the bijections and the canonical MLP (forward + backward)
@@ -12,7 +13,7 @@ separate inverse maps for the previous and the next frame (same objective: smoot
 import argparse, json, os, resource, subprocess, sys, time
 
 
-def child(preset, device, steps, frames, reference, threads):
+def child(preset, device, steps, frames, impl, threads):
     import numpy as np, torch
     if threads: torch.set_num_threads(threads)
     from omnimotion_nb.synthetic import make_scene
@@ -23,6 +24,12 @@ def child(preset, device, steps, frames, reference, threads):
     m = OmniMotion(scene.video, preset=preset, device=device)
     m._prepare_flows()
     c = m.config
+    reference = impl == 'ref'
+    if impl == 'compiled':
+        # the hot code: each coupling layer's encoding + MLP and the canonical MLP; shapes vary (masked smoothness
+        # rays), so compile for dynamic shapes. The first steps (warm-up, not timed) pay the compilation.
+        for layer in m.bij.layers: layer._scale_shift = torch.compile(layer._scale_shift, dynamic=True)
+        m.volume.forward = torch.compile(m.volume.forward, dynamic=True)
 
     def reference_step():
         "The straightforward version: a Python loop over pairs, prev/next mapped separately; the same objective."
@@ -47,7 +54,9 @@ def child(preset, device, steps, frames, reference, threads):
 
     step = reference_step if reference else m.train_step
     sync = (lambda: torch.cuda.synchronize()) if m.device.type == 'cuda' else (lambda: None)
-    for _ in range(3): step()                       # warm-up
+    t_warm = time.perf_counter()
+    for _ in range(3): step()                       # warm-up (and compilation)
+    warm_s = time.perf_counter() - t_warm
     if m.device.type == 'cuda': torch.cuda.reset_peak_memory_stats()
     sync(); t0 = time.perf_counter()
     for _ in range(steps): step()
@@ -55,7 +64,8 @@ def child(preset, device, steps, frames, reference, threads):
     rays = c['n_pairs'] * c['n_points']
     samples = rays * c['n_samples']
     mem = (torch.cuda.max_memory_allocated() / 2**20) if m.device.type == 'cuda' else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(dict(preset=preset, impl='reference' if reference else 'omnimotion_nb', device=str(m.device),
+    print(json.dumps(dict(preset=preset, impl={'ref': 'reference', 'fast': 'omnimotion_nb', 'compiled': 'torch.compile'}[impl],
+                          device=str(m.device), warmup_s=warm_s,
                           ms_per_step=1000 * dt, rays=rays, samples_per_ray=c['n_samples'], points_per_s=samples / dt, peak_mem_mb=mem)))
 
 
@@ -67,13 +77,14 @@ def main():
     ap.add_argument('--frames', type=int, default=24)
     ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default)')
     ap.add_argument('--no-reference', action='store_true')
+    ap.add_argument('--compile', action='store_true', help='also time omnimotion_nb with torch.compile')
     ap.add_argument('--child', nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        return child(a.child[0], a.device, a.steps, a.frames, a.child[1] == 'ref', a.threads)
+        return child(a.child[0], a.device, a.steps, a.frames, a.child[1], a.threads)
     rows = []
     for p in a.presets.split(','):
-        for impl in (['fast'] if a.no_reference else ['fast', 'ref']):
+        for impl in ['fast'] + ([] if a.no_reference else ['ref']) + (['compiled'] if a.compile else []):
             r = subprocess.run([sys.executable, __file__, '--child', p, impl, '--device', a.device, '--steps', str(a.steps),
                                 '--frames', str(a.frames), '--threads', str(a.threads)], capture_output=True, text=True)
             if r.returncode: print(r.stderr[-2000:], file=sys.stderr); continue
@@ -87,6 +98,9 @@ def main():
         f = [r for r in rows if r['preset'] == p and r['impl'] == 'omnimotion_nb']
         s = [r for r in rows if r['preset'] == p and r['impl'] == 'reference']
         if f and s: print(f"{p}: omnimotion_nb step is {s[0]['ms_per_step'] / f[0]['ms_per_step']:.2f}x faster than the reference")
+        k = [r for r in rows if r['preset'] == p and r['impl'] == 'torch.compile']
+        if f and k: print(f"{p}: torch.compile step takes {k[0]['ms_per_step'] / f[0]['ms_per_step']:.2f}x the time of omnimotion_nb's "
+                          f"(after {k[0]['warmup_s']:.0f} s of warm-up and compilation, against {f[0]['warmup_s']:.1f} s)")
 
 
 if __name__ == '__main__':

@@ -124,9 +124,13 @@ def sample_flow(flow: np.ndarray,   # H x W x C map (flow, mask, image...)
     "Bilinearly sample an H x W x C map at float pixel positions `xy`, -> ... x C; outside, the border value repeats."
     xy = np.asarray(xy, np.float32)
     if xy[..., 0].size == 0: return np.zeros((*xy.shape[:-1], flow.shape[-1]), np.float32)
-    m = cv2.remap(np.ascontiguousarray(flow, np.float32), xy[..., 0].reshape(-1, 1), xy[..., 1].reshape(-1, 1),
+    # cv2.remap wants the positions as a 2D map with sides below 32767: lay the n points out in rows of 4096
+    n = xy[..., 0].size; w = min(n, 4096); rows = -(-n // w)
+    if rows >= 32767: raise ValueError(f"sample_flow: {n} positions at once is too many; pass at most {32766 * 4096}")
+    pts = np.zeros((rows * w, 2), np.float32); pts[:n] = xy.reshape(-1, 2)
+    m = cv2.remap(np.ascontiguousarray(flow, np.float32), pts[:, 0].reshape(rows, w), pts[:, 1].reshape(rows, w),
                   cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return m.reshape(*xy.shape[:-1], flow.shape[-1])
+    return m.reshape(rows * w, -1)[:n].reshape(*xy.shape[:-1], flow.shape[-1])
 
 def cycle_consistency_mask(flow_ij: np.ndarray,    # H x W x 2 flow from frame i to frame j
                            flow_ji: np.ndarray,    # H x W x 2 flow from frame j to frame i
