@@ -2,7 +2,7 @@
 
     python bench/accuracy.py                                 # 3 synthetic seeds, every method, cpu preset
     python bench/accuracy.py --seeds 0,1,2,3 --preset cpu --steps 2000
-    python bench/accuracy.py --davis ../shared/data/tapvid_davis32 --work-size 128 --methods chained-flow,omnimotion
+    python bench/accuracy.py --davis ../shared/data/tapvid_davis32 --methods chained-flow,omnimotion
 
 Synthetic scenes use the query-first protocol (each true track queried at its first visible frame); DAVIS uses
 the strided protocol at 256 x 256 (TAP-Vid's). Prints markdown tables (AJ, <delta_avg, OA in %, TC in px, seconds).
@@ -21,7 +21,7 @@ def main():
     ap.add_argument('--frames', type=int, default=24)
     ap.add_argument('--davis', default=None, help='a TAP-Vid-DAVIS-32 style folder to evaluate on as well')
     ap.add_argument('--videos', default=None, help='DAVIS video indices, e.g. 0,1,2')
-    ap.add_argument('--work-size', type=int, default=128, help='DAVIS: longer side of the frames the trackers see')
+    ap.add_argument('--work-size', type=int, default=256, help='DAVIS: longer side of the frames the trackers see (flow-based trackers lose a lot at 128)')
     ap.add_argument('--json', default=None, help='write all numbers here')
     a = ap.parse_args()
     from omnimotion_nb.synthetic import make_scene
