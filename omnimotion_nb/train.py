@@ -251,14 +251,17 @@ OmniMotion.fit = fit
 
 # %% ../nbs/09_train.ipynb #5b27b43f
 @torch.no_grad()
-def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, occlusion=None):
+def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, occlusion=None, roundtrip_px: float = 2.0):
     """Tracks (N x T x 2 pixels) and occlusion (N x T bool) of queries (N x 3 rows (t, x, y)). `occlusion`: 'depth'
-    (the paper's test, default) or 'depth+appearance' (adds the colour check of `08_occlusion`)."""
+    (the paper's test, default), 'depth+appearance' (adds the colour check of `08_occlusion`) or 'depth+roundtrip'
+    (adds: the surface rendered at the tracked pixel of frame j, mapped back to the query frame, misses the query by
+    more than `roundtrip_px` pixels; exploratory, see bench/RESULTS.md)."""
     q = check_queries(queries, self.video.shape)
     c = self.config
     thr = c['occlusion_threshold'] if occlusion_threshold is None else occlusion_threshold
     mode = occlusion or c['occlusion']
-    if mode not in ('depth', 'depth+appearance'): raise ValueError(f"occlusion must be 'depth' or 'depth+appearance', got {mode!r}")
+    modes = ('depth', 'depth+appearance', 'depth+roundtrip')
+    if mode not in modes: raise ValueError(f"occlusion must be one of {modes}, got {mode!r}")
     frames = blur_video(self.video_t) if mode == 'depth+appearance' else None
     self.bij.eval(); self.volume.eval()
     tracks, occ = np.zeros((len(q), self.T, 2), np.float32), np.zeros((len(q), self.T), bool)
@@ -275,6 +278,10 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
         if frames is not None:
             o |= appearance_changed(frames, qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2), qq[:, 0].long().repeat_interleave(self.T),
                                     xy.reshape(-1, 2), ts.repeat(n), c['appearance_tol']).reshape(n, self.T)
+        if mode == 'depth+roundtrip':   # what frame j shows at the tracked pixel, followed back to the query frame
+            back = render_rays(self.bij, self.volume, xy.reshape(-1, 2), ts.repeat(n), self.size, c['n_samples'], c['near'],
+                               c['far'], targets=qq[:, 0].long().repeat_interleave(self.T)[:, None])['xy_targets'][:, 0]
+            o |= (back.reshape(n, self.T, 2) - qq[:, None, 1:]).norm(dim=-1) > roundtrip_px
         own = qq[:, 0].long()
         xy[torch.arange(n), own] = qq[:, 1:]; o[torch.arange(n), own] = False
         tracks[s:s + n], occ[s:s + n] = xy.cpu().numpy(), o.cpu().numpy()
