@@ -3,12 +3,21 @@
     python bench/accuracy.py                                 # 3 synthetic seeds, every method, cpu preset
     python bench/accuracy.py --seeds 0,1,2,3 --preset cpu --steps 2000
     python bench/accuracy.py --davis ../shared/data/tapvid_davis32 --methods chained-flow,omnimotion
+    python bench/accuracy.py --methods omnimotion --set mask_near=0 --set flow_preset=fine   # an ablation
 
 Synthetic scenes use the query-first protocol (each true track queried at its first visible frame); DAVIS uses
 the strided protocol at 256 x 256 (TAP-Vid's). Prints markdown tables (AJ, <delta_avg, OA in %, TC in px, seconds).
 """
-import argparse, json, sys, time
+import argparse, ast, json, sys, time
 import numpy as np
+
+
+def _setting(text):
+    "'key=value' -> (key, value), the value read as a Python literal where it is one (0.25, None, 'fine' or fine)."
+    if '=' not in text: raise SystemExit(f"--set wants KEY=VALUE, got {text!r}")
+    k, v = text.split('=', 1)
+    try: return k.strip(), ast.literal_eval(v)
+    except (ValueError, SyntaxError): return k.strip(), v
 
 
 def main():
@@ -23,12 +32,15 @@ def main():
     ap.add_argument('--videos', default=None, help='DAVIS video indices, e.g. 0,1,2')
     ap.add_argument('--work-size', type=int, default=256, help='DAVIS: longer side of the frames the trackers see (flow-based trackers lose a lot at 128)')
     ap.add_argument('--json', default=None, help='write all numbers here')
+    ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
+                    help='an OmniMotion setting (a key of PRESETS), repeatable: --set mask_near=0 --set flow_preset=fine')
     a = ap.parse_args()
     from omnimotion_nb.synthetic import make_scene
     from omnimotion_nb.metrics import tapvid_metrics, metrics_table
     from omnimotion_nb.evaluate import make_tracker, evaluate_folder, results_table
     methods = a.methods.split(',')
-    kw = lambda m: dict(preset=a.preset, steps=a.steps, device=a.device) if m == 'omnimotion' else {}
+    overrides = dict(_setting(s) for s in a.set)
+    kw = lambda m: dict(preset=a.preset, steps=a.steps, device=a.device, **overrides) if m == 'omnimotion' else {}
     out = {'synthetic': {}, 'davis': {}}
     per = {m: [] for m in methods}
     for seed in [int(s) for s in a.seeds.split(',')]:

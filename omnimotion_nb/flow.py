@@ -27,16 +27,20 @@ def _gray8(frame):
     if f.dtype != np.uint8: f = (np.clip(f, 0, 1) * 255 + 0.5).astype(np.uint8)
     return cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) if f.ndim == 3 else f
 
-# name -> (OpenCV preset, finest pyramid level or None for the preset's own)
-_DIS_PRESETS = {'ultrafast': (cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST, None), 'fast': (cv2.DISOPTICAL_FLOW_PRESET_FAST, None),
-                'medium': (cv2.DISOPTICAL_FLOW_PRESET_MEDIUM, None), 'fine': (cv2.DISOPTICAL_FLOW_PRESET_MEDIUM, 0)}
+# name -> (OpenCV preset, finest pyramid level, patch size, patch stride); None keeps the preset's own value
+_DIS_PRESETS = {'ultrafast': (cv2.DISOPTICAL_FLOW_PRESET_ULTRAFAST, None, None, None),
+                'fast': (cv2.DISOPTICAL_FLOW_PRESET_FAST, None, None, None),
+                'medium': (cv2.DISOPTICAL_FLOW_PRESET_MEDIUM, None, None, None),      # 8 x 8 patches every 3 px
+                'fine': (cv2.DISOPTICAL_FLOW_PRESET_MEDIUM, 0, None, None),
+                'precise': (cv2.DISOPTICAL_FLOW_PRESET_MEDIUM, 0, 4, 1)}              # 4 x 4 patches at every pixel
 
 def _dis(preset):
     "An OpenCV DIS flow object for one of `_DIS_PRESETS`."
     if preset not in _DIS_PRESETS: raise ValueError(f"unknown DIS preset {preset!r}; one of {list(_DIS_PRESETS)}")
-    base, finest = _DIS_PRESETS[preset]
+    base, finest, patch, stride = _DIS_PRESETS[preset]
     dis = cv2.DISOpticalFlow_create(base)
     if finest is not None: dis.setFinestScale(finest)
+    if patch is not None: dis.setPatchSize(patch); dis.setPatchStride(stride)
     return dis
 
 _RAFT_CACHE = {}   # one loaded model at a time: (file, mtime, device) -> module
@@ -86,7 +90,7 @@ def _raft_flow(model, a, b):
 def compute_flow(frame_a, frame_b,       # H x W x 3 RGB in [0, 1] (or uint8)
                  method: str = "dis",    # "dis" (OpenCV, default) or "raft" (torchvision, needs `weights`)
                  weights=None,           # RAFT: a local state-dict file or a RAFT module
-                 preset: str = "fine",   # DIS preset: ultrafast, fast, medium, fine
+                 preset: str = "precise", # DIS preset: ultrafast, fast, medium, fine, precise
                  device=None,            # RAFT: torch device (default: CUDA when available)
                 ) -> np.ndarray:
     "Optical flow from `frame_a` to `frame_b`: H x W x 2 float32, (dx, dy) in pixels."
@@ -197,7 +201,7 @@ def compute_pair_flows(video: np.ndarray,    # T x H x W x 3 in [0, 1]
                        cache_dir=None,        # folder for the on-disk cache (None: no cache)
                        progress: bool = True, # show a progress bar
                        weights=None,          # RAFT weights (see `compute_flow`)
-                       preset: str = "fine",  # DIS preset
+                       preset: str = "precise", # DIS preset
                        alpha: float = 0.01, beta: float = 0.5,   # cycle-consistency tolerance
                        batch_size: int = 8,   # RAFT: pairs per forward pass
                        device=None,           # RAFT: torch device

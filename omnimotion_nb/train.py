@@ -28,6 +28,7 @@ __all__ = ['PRESETS', 'OmniMotion', 'OmniMotionTracker']
 # %% ../nbs/09_train.ipynb #c2ef5c9e
 _BASE = dict(near=0.0, far=2.0, mask_near=0.0, mask_near_until=0.0, window=None, n_long=4, w_rgb=1.0, w_smooth=10.0, w_depth=10.0, w_dist=1.0,
              hard_fraction=0.5, occlusion_threshold=0.5, occlusion='depth', appearance_tol=0.12, checkpoint_every=500, amp=True, flow_method='dis-chain', flow_weights=None,
+             flow_preset='precise',   # the DIS preset of `02_flow` (flow_method 'dis' or 'dis-chain')
              chunk_samples=16384)   # a CPU step goes in pieces of at most this many ray samples (see `train_step`)
 PRESETS = {
     # seconds on a CPU: for tests
@@ -37,7 +38,7 @@ PRESETS = {
     # minutes on a CPU for a 16-24 frame clip at ~100 px: the demo
     'cpu': dict(_BASE, steps=2000, n_pairs=8, n_points=128, n_samples=16, volume_hidden=64, volume_layers=3, volume_freqs=5,
                 bij_layers=6, bij_hidden=64, bij_freqs=4, latent_dim=16, lr_latent=1e-2, lr_deform=2e-3, lr_color=3e-3,
-                lr_halve_every=800),
+                lr_halve_every=800, mask_near=0.25, mask_near_until=0.25),   # the nearest 4 of 16 samples off for 500 steps
     # the official configuration: 100k steps, 8 pairs x 256 points, 32 samples on [0, 2], lr 1e-3 / 1e-4 / 3e-4 halved every 20k
     'paper': dict(_BASE, steps=100_000, n_pairs=8, n_points=256, n_samples=32, volume_hidden=256, volume_layers=4, volume_freqs=8,
                   bij_layers=6, bij_hidden=256, bij_freqs=4, latent_dim=128, lr_latent=1e-3, lr_deform=1e-4, lr_color=3e-4,
@@ -90,10 +91,10 @@ def _prepare_flows(self: OmniMotion, progress: bool = True):
     if self._flows is None:
         pairs = flow_pairs(self.T, window=c['window'], n_long=c['n_long'])
         if c['flow_method'] == 'dis-chain':   # DIS misses fast objects across long gaps: chain its consecutive flows instead
-            self._flows = chained_pair_flows(self.video, pairs, cache_dir=self.flow_cache, progress=progress)
+            self._flows = chained_pair_flows(self.video, pairs, cache_dir=self.flow_cache, progress=progress, preset=c['flow_preset'])
         else:
             self._flows = compute_pair_flows(self.video, pairs, method=c['flow_method'], weights=c['flow_weights'],
-                                             cache_dir=self.flow_cache, progress=progress)
+                                             cache_dir=self.flow_cache, progress=progress, preset=c['flow_preset'])
     pf = self._flows
     ys, xs = np.mgrid[0:self.H, 0:self.W].astype(np.float32)
     target = pf.flows + np.stack([xs, ys], -1)                # where each pixel lands in frame j

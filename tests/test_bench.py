@@ -34,3 +34,12 @@ def test_accuracy_scores_the_baselines_on_a_synthetic_scene(tmp_path):
     for k in ('AJ', 'delta_avg', 'OA', 'TC', 'seconds'): assert k in res['homography/seed0'], res
     # the camera moves, so following it must beat standing still
     assert res['homography/seed0']['AJ'] > res['still/seed0']['AJ'] + 0.1, res
+
+
+def test_accuracy_passes_settings_to_omnimotion():
+    out = run(BENCH / 'accuracy.py', '--seeds', '0', '--methods', 'omnimotion', '--frames', '8', '--preset', 'tiny',
+              '--steps', '2', '--set', 'flow_preset=fine', '--set', 'mask_near=0.5')
+    assert '| omnimotion |' in out, out
+    r = subprocess.run([sys.executable, BENCH / 'accuracy.py', '--seeds', '0', '--methods', 'omnimotion', '--frames', '8',
+                        '--preset', 'tiny', '--steps', '2', '--set', 'mask_nearest=0.5'], capture_output=True, text=True)
+    assert r.returncode != 0 and 'mask_nearest' in r.stderr, r.stderr[-2000:]
