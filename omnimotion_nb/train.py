@@ -36,9 +36,10 @@ PRESETS = {
                  bij_layers=3, bij_hidden=32, bij_freqs=2, latent_dim=8, lr_latent=1e-2, lr_deform=3e-3, lr_color=3e-3,
                  lr_halve_every=1000),
     # minutes on a CPU for a 16-24 frame clip at ~100 px: the demo
-    'cpu': dict(_BASE, steps=2000, n_pairs=8, n_points=128, n_samples=16, volume_hidden=64, volume_layers=3, volume_freqs=5,
+    # (8 samples per ray and 4000 steps beat 16 and 2000 in the same time: bench/RESULTS.md)
+    'cpu': dict(_BASE, steps=4000, n_pairs=8, n_points=128, n_samples=8, volume_hidden=64, volume_layers=3, volume_freqs=5,
                 bij_layers=6, bij_hidden=64, bij_freqs=4, latent_dim=16, lr_latent=1e-2, lr_deform=2e-3, lr_color=3e-3,
-                lr_halve_every=800, mask_near=0.25, mask_near_until=0.25),   # the nearest 4 of 16 samples off for 500 steps
+                lr_halve_every=1600, mask_near=0.25, mask_near_until=0.25),   # the nearest 2 of 8 samples off for 1000 steps
     # the official configuration: 100k steps, 8 pairs x 256 points, 32 samples on [0, 2], lr 1e-3 / 1e-4 / 3e-4 halved every 20k
     'paper': dict(_BASE, steps=100_000, n_pairs=8, n_points=256, n_samples=32, volume_hidden=256, volume_layers=4, volume_freqs=8,
                   bij_layers=6, bij_hidden=256, bij_freqs=4, latent_dim=128, lr_latent=1e-3, lr_deform=1e-4, lr_color=3e-4,
