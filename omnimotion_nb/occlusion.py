@@ -10,15 +10,19 @@ import torch
 from .render import render_rays
 
 # %% auto #0
-__all__ = ['occlusion_score', 'outside_frame', 'is_occluded', 'blur_video', 'sample_colors', 'appearance_changed']
+__all__ = ['weight_in_front', 'occlusion_score', 'outside_frame', 'is_occluded', 'blur_video', 'sample_colors',
+           'appearance_changed']
 
 # %% ../nbs/08_occlusion.ipynb #8fd4fd37
+def weight_in_front(render, depth, near=0.0, far=2.0):
+    "Compositing weight of rays rendered by `render_rays` (evenly spaced samples) in front of local depths `depth` (R)."
+    margin = 1.1 * (far - near) / render['depths'].shape[-1]     # about one sample spacing: not the point's own surface
+    in_front = render['depths'] < (depth[:, None] - margin)
+    return (render['weights'] * in_front).sum(-1)
+
 def occlusion_score(bij, volume, xy, depth, t, size, n_samples=32, near=0.0, far=2.0):
     "Compositing weight in front of each point (xy R x 2 pixels of frames t R, at local depths `depth` R): ~1 = hidden."
-    out = render_rays(bij, volume, xy, t, size, n_samples, near, far)
-    margin = 1.1 * (far - near) / n_samples
-    in_front = out['depths'] < (depth[:, None] - margin)
-    return (out['weights'] * in_front).sum(-1)
+    return weight_in_front(render_rays(bij, volume, xy, t, size, n_samples, near, far), depth, near, far)
 
 def outside_frame(xy, size):
     "Whether pixel positions lie outside a frame of `size` (H, W) (pixel centres at integers)."

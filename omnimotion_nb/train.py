@@ -19,7 +19,7 @@ from .bijections import FrameBijections
 from .render import render_rays
 from .losses import (flow_loss, photometric_loss, smoothness_loss, depth_range_loss,
                                   distortion_loss, HardExampleSampler)
-from .occlusion import occlusion_score, outside_frame, blur_video, appearance_changed
+from .occlusion import weight_in_front, outside_frame, blur_video, appearance_changed
 from .baselines import check_queries
 
 # %% auto #0
@@ -274,16 +274,18 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
         out = render_rays(self.bij, self.volume, qq[:, 1:], qq[:, 0].long(), self.size, c['n_samples'], c['near'], c['far'],
                           targets=ts[None].expand(n, -1))
         xy, depth = out['xy_targets'], out['depth_targets']                     # n x T x 2, n x T
-        score = occlusion_score(self.bij, self.volume, xy.reshape(-1, 2), depth.reshape(-1), ts.repeat(n), self.size,
-                                c['n_samples'], c['near'], c['far']).reshape(n, self.T)
+        # frame j's ray at each tracked pixel: what lies in front of the point (and, for the round trip, where the
+        # surface it shows comes from in the query frame: the same render, with the query frame as target)
+        back_to = qq[:, 0].long().repeat_interleave(self.T)[:, None] if mode == 'depth+roundtrip' else None
+        seen = render_rays(self.bij, self.volume, xy.reshape(-1, 2), ts.repeat(n), self.size, c['n_samples'], c['near'],
+                           c['far'], targets=back_to)
+        score = weight_in_front(seen, depth.reshape(-1), c['near'], c['far']).reshape(n, self.T)
         o = (score > thr) | outside_frame(xy, self.size)
         if frames is not None:
             o |= appearance_changed(frames, qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2), qq[:, 0].long().repeat_interleave(self.T),
                                     xy.reshape(-1, 2), ts.repeat(n), c['appearance_tol']).reshape(n, self.T)
-        if mode == 'depth+roundtrip':   # what frame j shows at the tracked pixel, followed back to the query frame
-            back = render_rays(self.bij, self.volume, xy.reshape(-1, 2), ts.repeat(n), self.size, c['n_samples'], c['near'],
-                               c['far'], targets=qq[:, 0].long().repeat_interleave(self.T)[:, None])['xy_targets'][:, 0]
-            o |= (back.reshape(n, self.T, 2) - qq[:, None, 1:]).norm(dim=-1) > roundtrip_px
+        if back_to is not None:   # what frame j shows at the tracked pixel, followed back to the query frame
+            o |= (seen['xy_targets'][:, 0].reshape(n, self.T, 2) - qq[:, None, 1:]).norm(dim=-1) > roundtrip_px
         own = qq[:, 0].long()
         xy[torch.arange(n), own] = qq[:, 1:]; o[torch.arange(n), own] = False
         tracks[s:s + n], occ[s:s + n] = xy.cpu().numpy(), o.cpu().numpy()
