@@ -11,8 +11,8 @@ import numpy as np
 THRESHOLDS = (1, 2, 4, 8, 16)
 
 # %% auto #0
-__all__ = ['THRESHOLDS', 'evaluation_mask', 'temporal_coherence', 'tapvid_metrics', 'StillTracker', 'compare_trackers',
-           'metrics_table']
+__all__ = ['THRESHOLDS', 'evaluation_mask', 'temporal_coherence', 'jaccard_breakdown', 'tapvid_metrics', 'StillTracker',
+           'compare_trackers', 'metrics_table']
 
 # %% ../nbs/01_metrics.ipynb #ed8bbfb6
 def _check_inputs(queries, gt_tracks, gt_occluded, pred_tracks, pred_occluded):
@@ -53,6 +53,28 @@ def temporal_coherence(gt_tracks, gt_occluded, pred_tracks, scale=(1.0, 1.0)):
     return float(np.linalg.norm(acc(p) - acc(g), axis=-1)[ok].mean())
 
 # %% ../nbs/01_metrics.ipynb #5b5e6cd0
+def _scale(size):
+    "Per-axis factors (x, y) that take pixels of a frame of `size` (H, W) to 256 x 256."
+    if len(size) != 2 or min(size) <= 0: raise ValueError(f"size must be (H, W) with positive sides, got {size}")
+    H, W = size
+    return np.array([256.0 / W, 256.0 / H])
+
+def jaccard_breakdown(queries, gt_tracks, gt_occluded, pred_tracks, pred_occluded, query_mode="strided", size=(256, 256)) -> dict:
+    """Scored point-frames at each threshold of `THRESHOLDS` (arguments as `tapvid_metrics`), by kind: 'visible' (in
+    the truth), 'within' (visible, within the threshold, whatever the prediction says of visibility), and the parts of
+    the Jaccard: 'tp' (visible, called visible, within), 'called_occluded' (visible, called occluded), 'too_far'
+    (visible, called visible, not within), 'occluded_called_visible'. Jaccard = tp / (visible + too_far + occluded_called_visible)."""
+    q, gt, go, pr, po = _check_inputs(queries, gt_tracks, gt_occluded, pred_tracks, pred_occluded)
+    s = _scale(size)
+    ev = evaluation_mask(q[:, 0], gt.shape[1], query_mode)
+    vis, said_vis = ~go & ev, ~po & ev
+    dist2 = (((pr - gt) * s) ** 2).sum(-1)
+    near = np.stack([dist2 < d ** 2 for d in THRESHOLDS])      # thresholds x N x T
+    each = lambda n: np.full(len(THRESHOLDS), int(n))         # kinds that do not depend on the threshold
+    return dict(thresholds=np.array(THRESHOLDS), visible=each(vis.sum()), within=(near & vis).sum((1, 2)),
+                tp=(near & vis & said_vis).sum((1, 2)), called_occluded=each((vis & po).sum()),
+                too_far=(~near & vis & said_vis).sum((1, 2)), occluded_called_visible=each((go & said_vis).sum()))
+
 def tapvid_metrics(queries,         # N x 3 (t, x, y): the query of each track
                    gt_tracks,       # N x T x 2 true (x, y) in pixels of a frame of `size`
                    gt_occluded,     # N x T bool
@@ -63,26 +85,17 @@ def tapvid_metrics(queries,         # N x 3 (t, x, y): the query of each track
                   ) -> dict:
     "TAP-Vid metrics (OA, delta_avg, AJ, per-threshold Jaccard and accuracy) plus temporal coherence TC."
     q, gt, go, pr, po = _check_inputs(queries, gt_tracks, gt_occluded, pred_tracks, pred_occluded)
-    if len(size) != 2 or min(size) <= 0: raise ValueError(f"size must be (H, W) with positive sides, got {size}")
-    H, W = size
-    s = np.array([256.0 / W, 256.0 / H])
-    gt, pr = gt * s, pr * s
     ev = evaluation_mask(q[:, 0], gt.shape[1], query_mode)
-    vis, pvis = ~go, ~po
     out = {'OA': float((po == go)[ev].mean()) if ev.any() else float('nan')}
-    dist2 = ((pr - gt) ** 2).sum(-1)
-    for d in THRESHOLDS:
-        near = dist2 < d ** 2
-        correct = near & vis
-        n_vis = (vis & ev).sum()
-        out[f'pts_within_{d}'] = float((correct & ev).sum() / n_vis) if n_vis else float('nan')
-        tp = (correct & pvis & ev).sum()
-        fn = (vis & ev).sum() - tp                        # visible but predicted occluded or too far
-        fp = ((pvis & (go | ~near)) & ev).sum()           # predicted visible but occluded or too far
-        out[f'jaccard_{d}'] = float(tp / (tp + fn + fp)) if tp + fn + fp else float('nan')
+    b = jaccard_breakdown(q, gt, go, pr, po, query_mode, size)
+    for k, d in enumerate(THRESHOLDS):
+        n_vis, wrong = b['visible'][k], b['too_far'][k] + b['occluded_called_visible'][k]
+        out[f'pts_within_{d}'] = float(b['within'][k] / n_vis) if n_vis else float('nan')
+        # Jaccard = TP / (TP + FN + FP), and TP + FN is every visible point
+        out[f'jaccard_{d}'] = float(b['tp'][k] / (n_vis + wrong)) if n_vis + wrong else float('nan')
     out['delta_avg'] = float(np.mean([out[f'pts_within_{d}'] for d in THRESHOLDS]))
     out['AJ'] = float(np.mean([out[f'jaccard_{d}'] for d in THRESHOLDS]))
-    out['TC'] = temporal_coherence(gt / s, go, pr / s, scale=s)
+    out['TC'] = temporal_coherence(gt, go, pr, scale=_scale(size))
     return out
 
 # %% ../nbs/01_metrics.ipynb #d8066675
