@@ -36,13 +36,15 @@ def main():
                     help='an OmniMotion setting (a key of PRESETS), repeatable: --set mask_near=0 --set flow_preset=fine')
     a = ap.parse_args()
     from omnimotion_nb.synthetic import make_scene
-    from omnimotion_nb.metrics import tapvid_metrics, metrics_table
+    from omnimotion_nb.metrics import tapvid_metrics, metrics_table, jaccard_breakdown
     from omnimotion_nb.evaluate import make_tracker, evaluate_folder, results_table
     methods = a.methods.split(',')
     overrides = dict(_setting(s) for s in a.set)
     kw = lambda m: dict(preset=a.preset, steps=a.steps, device=a.device, **overrides) if m == 'omnimotion' else {}
     out = {'synthetic': {}, 'davis': {}}
     per = {m: [] for m in methods}
+    kinds = ('visible', 'tp', 'called_occluded', 'too_far', 'occluded_called_visible')
+    pooled = {m: dict.fromkeys(kinds, 0.0) for m in methods}   # point-frames by kind, summed over seeds
     for seed in [int(s) for s in a.seeds.split(',')]:
         sc = make_scene(n_frames=a.frames, seed=seed)
         for m in methods:
@@ -50,11 +52,19 @@ def main():
             tr, oc = make_tracker(m, **kw(m)).track(sc.video, sc.queries)
             r = tapvid_metrics(sc.queries, sc.tracks, sc.occluded, tr, oc, 'first', sc.video.shape[1:3])
             r['seconds'] = time.time() - t0
+            b = jaccard_breakdown(sc.queries, sc.tracks, sc.occluded, tr, oc, 'first', sc.video.shape[1:3])
+            for k in kinds: pooled[m][k] += float(b[k].mean())      # mean over the thresholds
+            r['breakdown'] = {k: b[k].tolist() for k in kinds}
             per[m].append(r); out['synthetic'][f'{m}/seed{seed}'] = r
             print(f"seed {seed} {m}: AJ {100 * r['AJ']:.1f} OA {100 * r['OA']:.1f} ({r['seconds']:.0f} s)", file=sys.stderr, flush=True)
-    mean = {m: {k: float(np.mean([r[k] for r in per[m]])) for k in per[m][0]} for m in methods if per[m]}
+    mean = {m: {k: float(np.mean([r[k] for r in per[m]])) for k in per[m][0] if k != 'breakdown'} for m in methods if per[m]}
     print(f"### Synthetic scenes ({a.frames} frames, 96 x 128, seeds {a.seeds}; mean over seeds; query-first)\n")
     print(metrics_table(mean, keys=('AJ', 'delta_avg', 'OA', 'TC', 'seconds')))
+    # which scored point-frames cost each method its AJ (see `jaccard_breakdown` in 01_metrics)
+    print("\nWhere the AJ goes: scored point-frames summed over the seeds, mean over the five thresholds\n")
+    print("| method | visible | within, called visible | visible, called occluded | too far, called visible | occluded, called visible |")
+    print("|---|---|---|---|---|---|")
+    for m in methods: print(f"| {m} | " + " | ".join(f"{pooled[m][k]:.0f}" for k in kinds) + " |")
     if a.davis:
         vids = None if a.videos is None else [int(v) for v in a.videos.split(',')]
         for m in methods:

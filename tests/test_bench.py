@@ -1,5 +1,6 @@
 "The benchmark scripts run in CI-sized settings and print their tables (their figures live in bench/RESULTS.md)."
 import json, subprocess, sys
+import numpy as np
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parents[1] / 'bench'
@@ -34,6 +35,12 @@ def test_accuracy_scores_the_baselines_on_a_synthetic_scene(tmp_path):
     for k in ('AJ', 'delta_avg', 'OA', 'TC', 'seconds'): assert k in res['homography/seed0'], res
     # the camera moves, so following it must beat standing still
     assert res['homography/seed0']['AJ'] > res['still/seed0']['AJ'] + 0.1, res
+    # the breakdown: the still tracker calls every point visible, and its Jaccard is rebuilt from the counts
+    b = res['still/seed0']['breakdown']
+    assert b['called_occluded'] == [0] * 5, b
+    j = [tp / (v + f + o) for tp, v, f, o in zip(b['tp'], b['visible'], b['too_far'], b['occluded_called_visible'])]
+    assert abs(np.mean(j) - res['still/seed0']['AJ']) < 1e-9, (j, res)
+    assert 'Where the AJ goes' in out and out.count('| still |') == 2, out
 
 
 def test_accuracy_passes_settings_to_omnimotion():
