@@ -65,8 +65,10 @@ def jaccard_breakdown(queries, gt_tracks, gt_occluded, pred_tracks, pred_occlude
     the Jaccard: 'tp' (visible, called visible, within), 'called_occluded' (visible, called occluded), 'too_far'
     (visible, called visible, not within), 'occluded_called_visible'. Jaccard = tp / (visible + too_far + occluded_called_visible)."""
     q, gt, go, pr, po = _check_inputs(queries, gt_tracks, gt_occluded, pred_tracks, pred_occluded)
-    s = _scale(size)
-    ev = evaluation_mask(q[:, 0], gt.shape[1], query_mode)
+    return _breakdown(gt, go, pr, po, evaluation_mask(q[:, 0], gt.shape[1], query_mode), _scale(size))
+
+def _breakdown(gt, go, pr, po, ev, s):
+    "`jaccard_breakdown` on checked arrays, with the scored frames `ev` and the per-axis scale `s` to 256 x 256."
     vis, said_vis = ~go & ev, ~po & ev
     dist2 = (((pr - gt) * s) ** 2).sum(-1)
     near = np.stack([dist2 < d ** 2 for d in THRESHOLDS])      # thresholds x N x T
@@ -85,9 +87,9 @@ def tapvid_metrics(queries,         # N x 3 (t, x, y): the query of each track
                   ) -> dict:
     "TAP-Vid metrics (OA, delta_avg, AJ, per-threshold Jaccard and accuracy) plus temporal coherence TC."
     q, gt, go, pr, po = _check_inputs(queries, gt_tracks, gt_occluded, pred_tracks, pred_occluded)
-    ev = evaluation_mask(q[:, 0], gt.shape[1], query_mode)
+    ev, scale = evaluation_mask(q[:, 0], gt.shape[1], query_mode), _scale(size)
     out = {'OA': float((po == go)[ev].mean()) if ev.any() else float('nan')}
-    b = jaccard_breakdown(q, gt, go, pr, po, query_mode, size)
+    b = _breakdown(gt, go, pr, po, ev, scale)
     for k, d in enumerate(THRESHOLDS):
         n_vis, wrong = b['visible'][k], b['too_far'][k] + b['occluded_called_visible'][k]
         out[f'pts_within_{d}'] = float(b['within'][k] / n_vis) if n_vis else float('nan')
@@ -95,7 +97,7 @@ def tapvid_metrics(queries,         # N x 3 (t, x, y): the query of each track
         out[f'jaccard_{d}'] = float(b['tp'][k] / (n_vis + wrong)) if n_vis + wrong else float('nan')
     out['delta_avg'] = float(np.mean([out[f'pts_within_{d}'] for d in THRESHOLDS]))
     out['AJ'] = float(np.mean([out[f'jaccard_{d}'] for d in THRESHOLDS]))
-    out['TC'] = temporal_coherence(gt, go, pr, scale=_scale(size))
+    out['TC'] = temporal_coherence(gt, go, pr, scale=scale)
     return out
 
 # %% ../nbs/01_metrics.ipynb #d8066675
