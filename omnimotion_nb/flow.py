@@ -19,7 +19,8 @@ from .data import default_device
 
 # %% auto #0
 __all__ = ['compute_flow', 'flow_pairs', 'sample_flow', 'cycle_consistency_mask', 'PairFlows', 'compute_pair_flows',
-           'chained_pair_flows', 'flow_to_color', 'color_wheel', 'draw_flow_arrows', 'endpoint_error']
+           'chained_pair_flows', 'descriptor_matches', 'add_matches', 'flow_to_color', 'color_wheel',
+           'draw_flow_arrows', 'endpoint_error']
 
 # %% ../nbs/02_flow.ipynb #66b1d88a
 def _gray8(frame):
@@ -157,10 +158,12 @@ def cycle_consistency_mask(flow_ij: np.ndarray,    # H x W x 2 flow from frame i
 # %% ../nbs/02_flow.ipynb #98cffce4
 @dataclass
 class PairFlows:
-    "Flows for ordered frame pairs: `pairs` P x 2, `flows` P x H x W x 2, `masks` P x H x W (True = cycle-consistent)."
+    """Flows for ordered frame pairs: `pairs` P x 2, `flows` P x H x W x 2, `masks` P x H x W (True = cycle-consistent);
+    `matched` P x H x W (optional): True where the flow comes from a descriptor match (see `add_matches`)."""
     pairs: np.ndarray
     flows: np.ndarray
     masks: np.ndarray
+    matched: np.ndarray | None = None
 
     def __post_init__(self): self._index = {(int(i), int(j)): k for k, (i, j) in enumerate(self.pairs)}
     def __len__(self): return len(self.pairs)
@@ -285,6 +288,46 @@ def chained_pair_flows(video: np.ndarray,  # T x H x W x 3 in [0, 1]
         agree = np.linalg.norm(direct.flows - flows, axis=-1) < refine_px
         flows[agree] = direct.flows[agree]
     return PairFlows(pairs, flows, masks)
+
+# %% ../nbs/02_flow.ipynb #77ecd65f
+def descriptor_matches(video: np.ndarray,   # T x H x W x 3 in [0, 1]
+                       pairs,                # P x 2 ordered frame pairs (i, j)
+                       ratio: float = 0.8,   # Lowe's ratio test: best distance < ratio x second best
+                      ) -> list:
+    "SIFT matches per pair: a list of (xy_i, xy_j), each n x 2 float32 pixel positions, mutual nearest neighbours only."
+    video = np.asarray(video, np.float32)
+    if video.ndim != 4 or video.shape[-1] != 3: raise ValueError(f"video must be T x H x W x 3, got shape {video.shape}")
+    sift, bf = cv2.SIFT_create(), cv2.BFMatcher(cv2.NORM_L2)
+    feats = []
+    for frame in video:
+        kp, des = sift.detectAndCompute(_gray8(frame), None)
+        feats.append((np.array([k.pt for k in kp], np.float32).reshape(-1, 2), des))
+    out = []
+    for i, j in np.asarray(pairs, np.int64).reshape(-1, 2).tolist():
+        (pi, di), (pj, dj) = feats[i], feats[j]
+        if di is None or dj is None or len(di) < 2 or len(dj) < 2:
+            out.append((np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32))); continue
+        back = {m.queryIdx: m.trainIdx for m in bf.match(dj, di)}            # j -> i nearest neighbours
+        keep = [(a.queryIdx, a.trainIdx) for a, b in (m for m in bf.knnMatch(di, dj, k=2) if len(m) == 2)
+                if a.distance < ratio * b.distance and back.get(a.trainIdx) == a.queryIdx]
+        k = np.array(keep, np.int64).reshape(-1, 2)
+        out.append((pi[k[:, 0]], pj[k[:, 1]]))
+    return out
+
+def add_matches(pf: PairFlows, matches: list) -> PairFlows:
+    """A copy of `pf` with each pair's matches written in where its mask is False (flow = match, mask = True),
+    those pixels marked in `matched`."""
+    if len(matches) != len(pf): raise ValueError(f"need one list of matches per pair: {len(matches)} for {len(pf)} pairs")
+    H, W = pf.masks.shape[1:]
+    flows, masks = pf.flows.copy(), pf.masks.copy()
+    matched = np.zeros_like(masks) if pf.matched is None else pf.matched.copy()
+    for k, (a, b) in enumerate(matches):
+        px = np.clip(np.round(a).astype(np.int64), 0, [W - 1, H - 1])       # the pixel each keypoint lies on
+        new = ~masks[k][px[:, 1], px[:, 0]]
+        px, a, b = px[new], a[new], b[new]
+        flows[k][px[:, 1], px[:, 0]] = b - a                                  # keypoints are < 0.5 px from the pixel
+        masks[k][px[:, 1], px[:, 0]] = True; matched[k][px[:, 1], px[:, 0]] = True
+    return PairFlows(pf.pairs, flows, masks, matched)
 
 # %% ../nbs/02_flow.ipynb #08c97dfd
 def flow_to_color(flow: np.ndarray,  # H x W x 2

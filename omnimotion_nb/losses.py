@@ -39,10 +39,14 @@ def distortion_loss(weights, depths):
 
 # %% ../nbs/07_losses.ipynb #3d936922
 class HardExampleSampler:
-    "Samples (pair, pixel) training examples: half uniformly among valid pixels, half in proportion to the last flow error."
-    def __init__(self, masks: torch.Tensor, hard_fraction: float = 0.5):
+    """Samples (pair, pixel) training examples: half uniformly among valid pixels, half in proportion to the last flow
+    error. `weights` (P x H x W, optional) makes the uniform half draw some valid pixels more often than others."""
+    def __init__(self, masks: torch.Tensor, hard_fraction: float = 0.5, weights=None):
         self.valid = masks.reshape(len(masks), -1).float()           # P x HW, 1 where the flow is kept
         if (self.valid.sum(1) == 0).all(): raise ValueError("no frame pair has any cycle-consistent flow to learn from")
+        if weights is not None and weights.shape != masks.shape:
+            raise ValueError(f"weights must have the masks' shape {tuple(masks.shape)}, got {tuple(weights.shape)}")
+        self.prior = self.valid if weights is None else self.valid * weights.reshape(len(masks), -1).float()
         self.error = self.valid.clone()                              # optimistic start: every valid pixel is "hard"
         self.hard_fraction = hard_fraction
 
@@ -53,8 +57,8 @@ class HardExampleSampler:
         pairs = usable[pick.to(usable.device)]
         n_hard = int(round(n_points * self.hard_fraction))
         idx = []
-        if n_points > n_hard:   # uniform among the valid pixels
-            idx.append(torch.multinomial(self.valid[pairs].cpu(), n_points - n_hard, replacement=True, generator=generator))
+        if n_points > n_hard:   # uniform among the valid pixels (or as `weights` says)
+            idx.append(torch.multinomial(self.prior[pairs].cpu(), n_points - n_hard, replacement=True, generator=generator))
         if n_hard:              # in proportion to the last flow error
             hard = torch.multinomial(((self.error[pairs] + 1e-8) * self.valid[pairs]).cpu(), n_hard, replacement=True, generator=generator)
             idx.append(hard)

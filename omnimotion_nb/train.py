@@ -13,7 +13,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .data import load_video, default_device
-from .flow import compute_pair_flows, chained_pair_flows, flow_pairs
+from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, add_matches
 from .volume import CanonicalVolume
 from .bijections import FrameBijections
 from .render import render_rays
@@ -29,6 +29,8 @@ __all__ = ['PRESETS', 'OmniMotion', 'OmniMotionTracker']
 _BASE = dict(near=0.0, far=2.0, mask_near=0.0, mask_near_until=0.0, window=None, n_long=4, w_rgb=1.0, w_smooth=10.0, w_depth=10.0, w_dist=1.0,
              hard_fraction=0.5, occlusion_threshold=0.5, occlusion='depth', appearance_tol=0.12, checkpoint_every=500, amp=True, flow_method='dis-chain', flow_weights=None,
              flow_preset='precise',   # the DIS preset of `02_flow` (flow_method 'dis' or 'dis-chain')
+             matches='sift',          # add SIFT matches where the flow failed, to bridge occlusions (`02_flow`); None: off
+             match_weight=50.0,       # how much more often training draws a matched pixel than a dense-flow one
              chunk_samples=16384)   # a CPU step goes in pieces of at most this many ray samples (see `train_step`)
 PRESETS = {
     # seconds on a CPU: for tests
@@ -96,12 +98,16 @@ def _prepare_flows(self: OmniMotion, progress: bool = True):
         else:
             self._flows = compute_pair_flows(self.video, pairs, method=c['flow_method'], weights=c['flow_weights'],
                                              cache_dir=self.flow_cache, progress=progress, preset=c['flow_preset'])
+    if c['matches'] not in (None, 'sift'): raise ValueError(f"matches must be 'sift' or None, got {c['matches']!r}")
+    if c['matches'] == 'sift' and getattr(self._flows, 'matched', None) is None:   # long-range links across occlusions, where the flow has none
+        self._flows = add_matches(self._flows, descriptor_matches(self.video, self._flows.pairs))
     pf = self._flows
     ys, xs = np.mgrid[0:self.H, 0:self.W].astype(np.float32)
     target = pf.flows + np.stack([xs, ys], -1)                # where each pixel lands in frame j
     self.pairs_t = torch.as_tensor(pf.pairs, device=self.device)
     self.targets_t = torch.as_tensor(target.reshape(len(pf.pairs), -1, 2), device=self.device)
-    self.sampler = HardExampleSampler(torch.as_tensor(pf.masks, device=self.device), c['hard_fraction'])
+    weights = None if getattr(pf, 'matched', None) is None else torch.as_tensor(1 + (c['match_weight'] - 1) * pf.matched, device=self.device)
+    self.sampler = HardExampleSampler(torch.as_tensor(pf.masks, device=self.device), c['hard_fraction'], weights)
     if getattr(self, '_pending_sampler_state', None) is not None:
         self.sampler.load_state_dict(self._pending_sampler_state); self._pending_sampler_state = None
 OmniMotion._prepare_flows = _prepare_flows
