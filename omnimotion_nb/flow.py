@@ -289,7 +289,7 @@ def chained_pair_flows(video: np.ndarray,  # T x H x W x 3 in [0, 1]
         flows[agree] = direct.flows[agree]
     return PairFlows(pairs, flows, masks)
 
-# %% ../nbs/02_flow.ipynb #77ecd65f
+# %% ../nbs/02_flow.ipynb #61bc8250
 def descriptor_matches(video: np.ndarray,   # T x H x W x 3 in [0, 1]
                        pairs,                # P x 2 ordered frame pairs (i, j)
                        ratio: float = 0.8,   # Lowe's ratio test: best distance < ratio x second best
