@@ -19,7 +19,7 @@ from .data import default_device
 
 # %% auto #0
 __all__ = ['compute_flow', 'flow_pairs', 'sample_flow', 'cycle_consistency_mask', 'PairFlows', 'compute_pair_flows',
-           'chained_pair_flows', 'descriptor_matches', 'add_matches', 'flow_to_color', 'color_wheel',
+           'chained_pair_flows', 'descriptor_matches', 'add_matches', 'spread_matches', 'flow_to_color', 'color_wheel',
            'draw_flow_arrows', 'endpoint_error']
 
 # %% ../nbs/02_flow.ipynb #66b1d88a
@@ -327,6 +327,47 @@ def add_matches(pf: PairFlows, matches: list) -> PairFlows:
         px, a, b = px[new], a[new], b[new]
         flows[k][px[:, 1], px[:, 0]] = b - a                                  # keypoints are < 0.5 px from the pixel
         masks[k][px[:, 1], px[:, 0]] = True; matched[k][px[:, 1], px[:, 0]] = True
+    return PairFlows(pf.pairs, flows, masks, matched)
+
+# %% ../nbs/02_flow.ipynb #8ee3e652
+def spread_matches(pf: PairFlows,
+                   matches: list,          # per pair (xy_i, xy_j), as `descriptor_matches` returns
+                   video: np.ndarray,      # T x H x W x 3 in [0, 1]
+                   radius: int = 3,        # pixels around each bridging keypoint that may take its displacement
+                   tol: float = 0.06,      # colour agreement needed (mean absolute difference, 0-1 scale)
+                  ) -> PairFlows:
+    """A copy of `pf` where each match that lands on a failed pixel (mask False) also sets the flow of the failed
+    pixels within `radius` whose blurred colour agrees at the displaced position; those pixels marked in `matched`."""
+    if len(matches) != len(pf): raise ValueError(f"need one list of matches per pair: {len(matches)} for {len(pf)} pairs")
+    video = np.asarray(video, np.float32)
+    H, W = pf.masks.shape[1:]
+    if video.ndim != 4 or video.shape[1:3] != (H, W): raise ValueError(f"video must be T x {H} x {W} x 3, got shape {video.shape}")
+    blur = np.stack([cv2.GaussianBlur(f, (0, 0), 1.0) for f in video])   # colours robust to sub-pixel misplacement
+    flows, masks = pf.flows.copy(), pf.masks.copy()
+    matched = np.zeros_like(masks) if pf.matched is None else pf.matched.copy()
+    d = np.arange(-radius, radius + 1)
+    offsets = np.stack(np.meshgrid(d, d), -1).reshape(-1, 2)
+    offsets = offsets[np.argsort((offsets ** 2).sum(1), kind='stable')]   # nearest first: a pixel takes its nearest match
+    for k, (a, b) in enumerate(matches):
+        i, j = (int(v) for v in pf.pairs[k])
+        px = np.clip(np.round(a).astype(np.int64), 0, [W - 1, H - 1])
+        bridging = ~pf.masks[k][px[:, 1], px[:, 0]]
+        px, move = px[bridging], (b - a)[bridging]
+        claimed = np.zeros((H, W), bool)
+        for o in offsets:
+            p = px + o
+            ok = (p[:, 0] >= 0) & (p[:, 0] < W) & (p[:, 1] >= 0) & (p[:, 1] < H)
+            p, f = p[ok], move[ok]
+            free = ~masks[k][p[:, 1], p[:, 0]] & ~claimed[p[:, 1], p[:, 0]]
+            p, f = p[free], f[free]
+            q = p + f
+            inside = (q[:, 0] >= 0) & (q[:, 0] <= W - 1) & (q[:, 1] >= 0) & (q[:, 1] <= H - 1)
+            p, f, q = p[inside], f[inside], np.round(q[inside]).astype(np.int64)
+            agree = np.abs(blur[i][p[:, 1], p[:, 0]] - blur[j][q[:, 1], q[:, 0]]).mean(-1) < tol
+            p, f = p[agree], f[agree]
+            flows[k][p[:, 1], p[:, 0]] = f
+            claimed[p[:, 1], p[:, 0]] = True
+        masks[k] |= claimed; matched[k] |= claimed
     return PairFlows(pf.pairs, flows, masks, matched)
 
 # %% ../nbs/02_flow.ipynb #08c97dfd

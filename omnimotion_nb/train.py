@@ -13,7 +13,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .data import load_video, default_device
-from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, add_matches
+from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, spread_matches, add_matches
 from .volume import CanonicalVolume
 from .bijections import FrameBijections
 from .render import render_rays
@@ -30,6 +30,8 @@ _BASE = dict(near=0.0, far=2.0, mask_near=0.0, mask_near_until=0.0, window=None,
              hard_fraction=0.5, occlusion_threshold=0.5, occlusion='depth', appearance_tol=0.12, checkpoint_every=500, amp=True, flow_method='dis-chain', flow_weights=None,
              flow_preset='precise',   # the DIS preset of `02_flow` (flow_method 'dis' or 'dis-chain')
              matches='sift',          # add SIFT matches where the flow failed, to bridge occlusions (`02_flow`); None: off
+             match_radius=3,          # a match also sets failed pixels this close to it whose colour agrees (0: keypoints only)
+             match_tol=0.06,          # that colour agreement (`spread_matches` in `02_flow`)
              match_weight=50.0,       # how much more often training draws a matched pixel than a dense-flow one
              chunk_samples=16384)   # a CPU step goes in pieces of at most this many ray samples (see `train_step`)
 PRESETS = {
@@ -100,7 +102,9 @@ def _prepare_flows(self: OmniMotion, progress: bool = True):
                                              cache_dir=self.flow_cache, progress=progress, preset=c['flow_preset'])
     if c['matches'] not in (None, 'sift'): raise ValueError(f"matches must be 'sift' or None, got {c['matches']!r}")
     if c['matches'] == 'sift' and getattr(self._flows, 'matched', None) is None:   # long-range links across occlusions, where the flow has none
-        self._flows = add_matches(self._flows, descriptor_matches(self.video, self._flows.pairs))
+        ms, pf = descriptor_matches(self.video, self._flows.pairs), self._flows
+        if c['match_radius'] > 0: pf = spread_matches(pf, ms, self.video, c['match_radius'], c['match_tol'])
+        self._flows = add_matches(pf, ms)
     pf = self._flows
     ys, xs = np.mgrid[0:self.H, 0:self.W].astype(np.float32)
     target = pf.flows + np.stack([xs, ys], -1)                # where each pixel lands in frame j

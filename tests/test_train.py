@@ -14,7 +14,16 @@ def scene():
 
 @pytest.fixture(scope='module')
 def fitted(scene):
-    return OmniMotion(scene.video, preset='tiny', device='cpu').fit(40, progress=False)
+    m = OmniMotion(scene.video, preset='tiny', device='cpu')
+    m._prepare_flows(progress=False)
+    # hard-example mining makes training batches harder as it goes: judge the loss on one fixed batch
+    batch = m.sampler.sample(16, 64, torch.Generator().manual_seed(0))
+    def probe():
+        with torch.no_grad(): return m._losses(torch.Generator().manual_seed(1), batch=batch)[1]['flow'].item()
+    m.probe_before = probe()
+    m.fit(40, progress=False)
+    m.probe_after = probe()
+    return m
 
 
 def params(model):
@@ -29,9 +38,7 @@ def test_presets():
 
 
 def test_a_few_steps_lower_the_flow_loss(fitted):
-    first = np.mean([h['flow'] for h in fitted.history[:5]])
-    last = np.mean([h['flow'] for h in fitted.history[-5:]])
-    assert last < 0.9 * first, (first, last)
+    assert fitted.probe_after < 0.7 * fitted.probe_before, (fitted.probe_before, fitted.probe_after)
     assert fitted.step == 40 and set(fitted.history[-1]) >= {'flow', 'rgb', 'smooth', 'loss', 'step'}
 
 
