@@ -19,8 +19,8 @@ from .data import default_device
 
 # %% auto #0
 __all__ = ['compute_flow', 'flow_pairs', 'sample_flow', 'cycle_consistency_mask', 'PairFlows', 'compute_pair_flows',
-           'chained_pair_flows', 'descriptor_matches', 'add_matches', 'spread_matches', 'flow_to_color', 'color_wheel',
-           'draw_flow_arrows', 'endpoint_error']
+           'chained_pair_flows', 'descriptor_matches', 'add_matches', 'match_agreement', 'trusted_matches',
+           'spread_matches', 'flow_to_color', 'color_wheel', 'draw_flow_arrows', 'endpoint_error']
 
 # %% ../nbs/02_flow.ipynb #66b1d88a
 def _gray8(frame):
@@ -328,6 +328,32 @@ def add_matches(pf: PairFlows, matches: list) -> PairFlows:
         flows[k][px[:, 1], px[:, 0]] = b - a                                  # keypoints are < 0.5 px from the pixel
         masks[k][px[:, 1], px[:, 0]] = True; matched[k][px[:, 1], px[:, 0]] = True
     return PairFlows(pf.pairs, flows, masks, matched)
+
+# %% ../nbs/02_flow.ipynb #2f59ad46
+def match_agreement(pf: PairFlows, matches: list, tol: float = 2.0):
+    """Per pair: how many matches land where the (chained) flow holds, and the fraction of those the flow sends
+    within `tol` pixels of the match (NaN where none could be checked). Returns (n_checked P, agreement P)."""
+    if len(matches) != len(pf): raise ValueError(f"need one list of matches per pair: {len(matches)} for {len(pf)} pairs")
+    H, W = pf.masks.shape[1:]
+    n, agree = np.zeros(len(pf), np.int64), np.full(len(pf), np.nan)
+    for k, (a, b) in enumerate(matches):
+        px = np.clip(np.round(a).astype(np.int64), 0, [W - 1, H - 1])
+        ok = pf.masks[k][px[:, 1], px[:, 0]]
+        n[k] = ok.sum()
+        if n[k]: agree[k] = (np.linalg.norm(a[ok] + pf.flows[k][px[ok, 1], px[ok, 0]] - b[ok], axis=-1) < tol).mean()
+    return n, agree
+
+def trusted_matches(pf: PairFlows, matches: list,
+                    min_agree: float = 0.9,   # fraction of a pair's checkable matches the flow must confirm
+                    min_checked: int = 10,    # fewer checkable matches than this: too little evidence, drop the pair's matches
+                    tol: float = 2.0,         # pixels
+                   ) -> list:
+    "`matches` with every match of an untrusted pair removed (see `match_agreement`)."
+    n, agree = match_agreement(pf, matches, tol)
+    keep = (n >= min_checked) & (np.nan_to_num(agree) >= min_agree)
+    none = (np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32))
+    return [m if ok else none for m, ok in zip(matches, keep)]
+
 
 # %% ../nbs/02_flow.ipynb #8ee3e652
 def spread_matches(pf: PairFlows,

@@ -13,7 +13,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .data import load_video, default_device
-from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, spread_matches, add_matches
+from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, trusted_matches, spread_matches, add_matches
 from .volume import CanonicalVolume
 from .bijections import FrameBijections
 from .render import render_rays
@@ -30,6 +30,7 @@ _BASE = dict(near=0.0, far=2.0, mask_near=0.0, mask_near_until=0.0, window=None,
              hard_fraction=0.5, occlusion_threshold=0.5, occlusion='depth', appearance_tol=0.12, checkpoint_every=500, amp=True, flow_method='dis-chain', flow_weights=None,
              flow_preset='precise',   # the DIS preset of `02_flow` (flow_method 'dis' or 'dis-chain')
              matches='sift',          # add SIFT matches where the flow failed, to bridge occlusions (`02_flow`); None: off
+             match_trust=0.9,         # keep a pair's matches only where the flow confirms this fraction of those it can check; 0: all
              match_radius=3,          # a match also sets failed pixels this close to it whose colour agrees (0: keypoints only)
              match_tol=0.06,          # that colour agreement (`spread_matches` in `02_flow`)
              match_weight=50.0,       # how much more often training draws a matched pixel than a dense-flow one
@@ -40,10 +41,10 @@ PRESETS = {
                  bij_layers=3, bij_hidden=32, bij_freqs=2, latent_dim=8, lr_latent=1e-2, lr_deform=3e-3, lr_color=3e-3,
                  lr_halve_every=1000),
     # minutes on a CPU for a 16-24 frame clip at ~100 px: the demo
-    # (8 samples per ray and 4000 steps beat 16 and 2000 in the same time: bench/RESULTS.md)
-    'cpu': dict(_BASE, steps=4000, n_pairs=8, n_points=128, n_samples=8, volume_hidden=64, volume_layers=3, volume_freqs=5,
+    # (8 samples per ray beat 16 at the same cost; 2500 steps scored as well as 4000 on four synthetic scenes: bench/RESULTS.md)
+    'cpu': dict(_BASE, steps=2500, n_pairs=8, n_points=128, n_samples=8, volume_hidden=64, volume_layers=3, volume_freqs=5,
                 bij_layers=6, bij_hidden=64, bij_freqs=4, latent_dim=16, lr_latent=1e-2, lr_deform=2e-3, lr_color=3e-3,
-                lr_halve_every=1600, mask_near=0.25, mask_near_until=0.25),   # the nearest 2 of 8 samples off for 1000 steps
+                lr_halve_every=1000, mask_near=0.25, mask_near_until=0.25),   # the nearest 2 of 8 samples off for the first quarter
     # the official configuration: 100k steps, 8 pairs x 256 points, 32 samples on [0, 2], lr 1e-3 / 1e-4 / 3e-4 halved every 20k
     'paper': dict(_BASE, steps=100_000, n_pairs=8, n_points=256, n_samples=32, volume_hidden=256, volume_layers=4, volume_freqs=8,
                   bij_layers=6, bij_hidden=256, bij_freqs=4, latent_dim=128, lr_latent=1e-3, lr_deform=1e-4, lr_color=3e-4,
@@ -103,6 +104,7 @@ def _prepare_flows(self: OmniMotion, progress: bool = True):
     if c['matches'] not in (None, 'sift'): raise ValueError(f"matches must be 'sift' or None, got {c['matches']!r}")
     if c['matches'] == 'sift' and getattr(self._flows, 'matched', None) is None:   # long-range links across occlusions, where the flow has none
         ms, pf = descriptor_matches(self.video, self._flows.pairs), self._flows
+        if c['match_trust']: ms = trusted_matches(pf, ms, c['match_trust'])   # real video: drop pairs whose matches the flow contradicts
         if c['match_radius'] > 0: pf = spread_matches(pf, ms, self.video, c['match_radius'], c['match_tol'])
         self._flows = add_matches(pf, ms)
     pf = self._flows

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from omnimotion_nb.flow import (compute_flow, compute_pair_flows, cycle_consistency_mask, flow_pairs, sample_flow,
-                                endpoint_error, PairFlows)
+                                endpoint_error, PairFlows, match_agreement, trusted_matches)
 from omnimotion_nb.synthetic import make_scene
 
 
@@ -104,3 +104,27 @@ def test_raft_runs_with_torchvision(scene):
     assert compute_flow(v[0], v[1], method="raft", weights=raft).shape == (45, 61, 2)
     pf = compute_pair_flows(v, method="raft", weights=raft, progress=False)
     assert pf.flows.shape == (6, 45, 61, 2)
+
+
+def test_trusted_matches_drops_pairs_the_flow_contradicts():
+    # two pairs with a known flow of (+3, -1) everywhere except a failed band; pair 0's matches follow the flow,
+    # pair 1's are scrambled (each keypoint given another's partner), as repeated texture does
+    H, W = 40, 50
+    flows = np.zeros((2, H, W, 2), np.float32); flows[..., 0], flows[..., 1] = 3, -1
+    masks = np.ones((2, H, W), bool); masks[:, :, 20:30] = False              # the chain failed in a band
+    pf = PairFlows(np.array([[0, 1], [1, 0]]), flows, masks)
+    rng = np.random.default_rng(0)
+    a = rng.uniform([2, 2], [W - 6, H - 3], (40, 2)).astype(np.float32)
+    good = (a, a + np.float32([3, -1]))
+    bad = (a, np.roll(good[1], 5, axis=0))
+    n, agree = match_agreement(pf, [good, bad])
+    on_flow = ~((np.round(a[:, 0]) >= 20) & (np.round(a[:, 0]) < 30))
+    assert n.tolist() == [on_flow.sum()] * 2
+    assert agree[0] == 1.0 and agree[1] < 0.2
+    kept = trusted_matches(pf, [good, bad])
+    assert kept[0][0] is a and len(kept[1][0]) == 0 and kept[1][0].shape == (0, 2)
+    assert len(trusted_matches(pf, [good, bad], min_checked=len(a) + 1)[0][0]) == 0   # too little evidence
+    empty = (np.zeros((0, 2), np.float32),) * 2
+    n, agree = match_agreement(pf, [empty, good])
+    assert n[0] == 0 and np.isnan(agree[0]) and len(trusted_matches(pf, [empty, good])[0][0]) == 0
+    with pytest.raises(ValueError, match="one list of matches per pair"): match_agreement(pf, [good])
