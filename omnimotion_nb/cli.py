@@ -67,8 +67,9 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
 
     if method == 'omnimotion':
         from omnimotion_nb.train import OmniMotion
-        model = OmniMotion(video_arr, preset=preset, device=device, seed=seed, flow_cache=out / 'flow_cache')
-        model.fit(steps=steps, checkpoint_dir=out / 'checkpoints', progress=progress)
+        model = OmniMotion(video_arr, preset=preset, device=device, seed=seed, flow_cache=out / 'flow_cache',
+                           **({} if steps is None else dict(steps=steps)))   # in the config, so its fractions follow
+        model.fit(checkpoint_dir=out / 'checkpoints', progress=progress)
         model.save(out / 'model.pt')
         t1 = time.time()
         tracks, occluded = model.track(q)

@@ -320,5 +320,6 @@ class OmniMotionTracker:
         self.preset, self.steps, self.progress, self.kw, self.model = preset, steps, progress, kw, None
     def track(self, video, queries):
         check_queries(queries, np.shape(video))
-        self.model = OmniMotion(video, preset=self.preset, **self.kw).fit(self.steps, progress=self.progress)
+        steps = {} if self.steps is None else dict(steps=self.steps)   # in the config: schedules that are fractions of it follow
+        self.model = OmniMotion(video, preset=self.preset, **steps, **self.kw).fit(progress=self.progress)
         return self.model.track(queries)
