@@ -50,3 +50,13 @@ def test_accuracy_passes_settings_to_omnimotion():
     r = subprocess.run([sys.executable, BENCH / 'accuracy.py', '--seeds', '0', '--methods', 'omnimotion', '--frames', '8',
                         '--preset', 'tiny', '--steps', '2', '--set', 'mask_nearest=0.5'], capture_output=True, text=True)
     assert r.returncode != 0 and 'mask_nearest' in r.stderr, r.stderr[-2000:]
+
+
+def test_match_trust_counts_pairs_and_drops_fewer_at_lower_thresholds():
+    out = run(BENCH / 'match_trust.py', '--seeds', '0', '--frames', '8', '--thresholds', '0.5,0.99')
+    row = next(l for l in out.splitlines() if l.startswith('| synthetic seed 0 |'))
+    cells = [c.strip() for c in row.strip('|').split('|')]
+    assert cells[1] == '56', out                                   # 8 x 7 ordered pairs
+    kept = [int(c.split(' / ')[0]) for c in cells[2:]]
+    dropped = [int(c.split(' / ')[1].split('%')[0]) for c in cells[2:]]
+    assert 0 < kept[1] <= kept[0] <= 56 and dropped[0] <= dropped[1], out
