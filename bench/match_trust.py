@@ -17,10 +17,7 @@ def bridging_dropped(video, thresholds, cache=None):
     pf = chained_pair_flows(video, flow_pairs(len(video)), cache_dir=cache, progress=False, preset='precise')
     ms = descriptor_matches(video, pf.pairs)
     n, agree = match_agreement(pf, ms)
-    H, W = video.shape[1:3]
-    bridging = np.array([(~pf.masks[k][np.clip(np.round(a).astype(int), 0, [W - 1, H - 1])[:, 1],
-                                        np.clip(np.round(a).astype(int), 0, [W - 1, H - 1])[:, 0]]).sum()
-                         for k, (a, _) in enumerate(ms)])
+    bridging = np.array([len(a) for a, _ in ms]) - n        # a match either lands where the flow holds or bridges
     out = {}
     for t in thresholds:
         keep = (n >= 10) & (np.nan_to_num(agree) >= t)
