@@ -13,14 +13,14 @@ import numpy as np
 
 def bridging_dropped(video, thresholds, cache=None):
     "(pairs, {threshold: (pairs kept, bridging matches kept, bridging matches)}) for one clip."
-    from omnimotion_nb.flow import chained_pair_flows, flow_pairs, descriptor_matches, match_agreement
+    from omnimotion_nb.flow import chained_pair_flows, flow_pairs, descriptor_matches, match_agreement, trusted_pairs
     pf = chained_pair_flows(video, flow_pairs(len(video)), cache_dir=cache, progress=False, preset='precise')
     ms = descriptor_matches(video, pf.pairs)
-    n, agree = match_agreement(pf, ms)
+    n, _ = match_agreement(pf, ms)
     bridging = np.array([len(a) for a, _ in ms]) - n        # a match either lands where the flow holds or bridges
     out = {}
     for t in thresholds:
-        keep = (n >= 10) & (np.nan_to_num(agree) >= t)
+        keep = trusted_pairs(pf, ms, min_agree=t)
         out[t] = (int(keep.sum()), int(bridging[keep].sum()), int(bridging.sum()))
     return len(pf), out
 

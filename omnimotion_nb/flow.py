@@ -19,8 +19,8 @@ from .data import default_device
 
 # %% auto #0
 __all__ = ['compute_flow', 'flow_pairs', 'sample_flow', 'cycle_consistency_mask', 'PairFlows', 'compute_pair_flows',
-           'chained_pair_flows', 'descriptor_matches', 'add_matches', 'match_agreement', 'trusted_matches',
-           'spread_matches', 'flow_to_color', 'color_wheel', 'draw_flow_arrows', 'endpoint_error']
+           'chained_pair_flows', 'descriptor_matches', 'add_matches', 'match_agreement', 'trusted_pairs',
+           'trusted_matches', 'spread_matches', 'flow_to_color', 'color_wheel', 'draw_flow_arrows', 'endpoint_error']
 
 # %% ../nbs/02_flow.ipynb #66b1d88a
 def _gray8(frame):
@@ -314,6 +314,10 @@ def descriptor_matches(video: np.ndarray,   # T x H x W x 3 in [0, 1]
         out.append((pi[k[:, 0]], pj[k[:, 1]]))
     return out
 
+def _keypoint_pixels(xy, H, W):
+    "The pixel (x, y) each keypoint position lies on, clipped to the frame."
+    return np.clip(np.round(xy).astype(np.int64), 0, [W - 1, H - 1])
+
 def add_matches(pf: PairFlows, matches: list) -> PairFlows:
     """A copy of `pf` with each pair's matches written in where its mask is False (flow = match, mask = True),
     those pixels marked in `matched`."""
@@ -322,7 +326,7 @@ def add_matches(pf: PairFlows, matches: list) -> PairFlows:
     flows, masks = pf.flows.copy(), pf.masks.copy()
     matched = np.zeros_like(masks) if pf.matched is None else pf.matched.copy()
     for k, (a, b) in enumerate(matches):
-        px = np.clip(np.round(a).astype(np.int64), 0, [W - 1, H - 1])       # the pixel each keypoint lies on
+        px = _keypoint_pixels(a, H, W)
         new = ~masks[k][px[:, 1], px[:, 0]]
         px, a, b = px[new], a[new], b[new]
         flows[k][px[:, 1], px[:, 0]] = b - a                                  # keypoints are < 0.5 px from the pixel
@@ -337,20 +341,24 @@ def match_agreement(pf: PairFlows, matches: list, tol: float = 2.0):
     H, W = pf.masks.shape[1:]
     n, agree = np.zeros(len(pf), np.int64), np.full(len(pf), np.nan)
     for k, (a, b) in enumerate(matches):
-        px = np.clip(np.round(a).astype(np.int64), 0, [W - 1, H - 1])
+        px = _keypoint_pixels(a, H, W)
         ok = pf.masks[k][px[:, 1], px[:, 0]]
         n[k] = ok.sum()
         if n[k]: agree[k] = (np.linalg.norm(a[ok] + pf.flows[k][px[ok, 1], px[ok, 0]] - b[ok], axis=-1) < tol).mean()
     return n, agree
 
-def trusted_matches(pf: PairFlows, matches: list,
-                    min_agree: float = 0.9,   # fraction of a pair's checkable matches the flow must confirm
-                    min_checked: int = 10,    # fewer checkable matches than this: too little evidence, drop the pair's matches
-                    tol: float = 2.0,         # pixels
-                   ) -> list:
-    "`matches` with every match of an untrusted pair removed (see `match_agreement`)."
+def trusted_pairs(pf: PairFlows, matches: list,
+                  min_agree: float = 0.9,   # fraction of a pair's checkable matches the flow must confirm
+                  min_checked: int = 10,    # fewer checkable matches than this: too little evidence, distrust the pair
+                  tol: float = 2.0,         # pixels
+                 ) -> np.ndarray:
+    "P bools: which pairs' matches to trust (see `match_agreement`)."
     n, agree = match_agreement(pf, matches, tol)
-    keep = (n >= min_checked) & (np.nan_to_num(agree) >= min_agree)
+    return (n >= min_checked) & (np.nan_to_num(agree) >= min_agree)
+
+def trusted_matches(pf: PairFlows, matches: list, **kw) -> list:
+    "`matches` with every match of an untrusted pair removed; `kw` go to `trusted_pairs`."
+    keep = trusted_pairs(pf, matches, **kw)
     none = (np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32))
     return [m if ok else none for m, ok in zip(matches, keep)]
 
@@ -376,7 +384,7 @@ def spread_matches(pf: PairFlows,
     offsets = offsets[np.argsort((offsets ** 2).sum(1), kind='stable')]   # nearest first: a pixel takes its nearest match
     for k, (a, b) in enumerate(matches):
         i, j = (int(v) for v in pf.pairs[k])
-        px = np.clip(np.round(a).astype(np.int64), 0, [W - 1, H - 1])
+        px = _keypoint_pixels(a, H, W)
         bridging = ~pf.masks[k][px[:, 1], px[:, 0]]
         px, move = px[bridging], (b - a)[bridging]
         claimed = np.zeros((H, W), bool)
