@@ -7,6 +7,7 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/baselines.html.md"""
 # %% ../nbs/03a_baselines.ipynb #5308de2e
 from __future__ import annotations
 import numpy as np
+from .data import outside_frame
 from .flow import compute_pair_flows, sample_flow
 from .homography import estimate_homographies
 from .synthetic import apply_homography
@@ -26,16 +27,12 @@ def check_queries(queries, video_shape) -> np.ndarray:
     t = q[:, 0]
     if (t != np.round(t)).any() or t.min() < 0 or t.max() > T - 1:
         raise ValueError(f"query frames must be integers in [0, {T - 1}], got values in [{t.min():g}, {t.max():g}]")
-    outside = _outside(q[:, 1:], H, W)
+    outside = outside_frame(q[:, 1:], (H, W))
     if outside.any():
         i = int(np.argmax(outside))
         raise ValueError(f"query {i} at (x={q[i, 1]:g}, y={q[i, 2]:g}) is outside the {W} x {H} frame "
                          f"(x must be in [-0.5, {W - 0.5}], y in [-0.5, {H - 0.5}])")
     return q
-
-def _outside(xy, H, W):
-    "True where positions `... x 2` fall outside the frame's pixel area (pixel centres at integers)."
-    return (xy[..., 0] < -0.5) | (xy[..., 0] > W - 0.5) | (xy[..., 1] < -0.5) | (xy[..., 1] > H - 0.5)
 
 # %% ../nbs/03a_baselines.ipynb #6347b596
 class HomographyTracker:
@@ -59,7 +56,7 @@ class HomographyTracker:
         in_ref = apply_homography(Hs[q[:, 0].astype(int)], q[:, None, 1:].astype(np.float64))[:, 0]   # N x 2, reference frame
         p = np.einsum('tij,nj->nti', np.linalg.inv(Hs), np.concatenate([in_ref, np.ones((len(q), 1))], 1))
         tracks = (p[..., :2] / p[..., 2:]).astype(np.float32)                                            # N x T x 2
-        return tracks, _outside(tracks, H, W)
+        return tracks, outside_frame(tracks, (H, W))
 
 # %% ../nbs/03a_baselines.ipynb #052dbecf
 class ChainedFlowTracker:
@@ -96,6 +93,6 @@ class ChainedFlowTracker:
                 flow, mask = pf.get(t, nxt)
                 new = pos + sample_flow(flow, pos)
                 consistent = sample_flow(mask[..., None].astype(np.float32), pos)[:, 0] > 0.5   # bilinear vote of the mask
-                alive &= consistent & ~_outside(new, H, W)
+                alive &= consistent & ~outside_frame(new, (H, W))
                 pos = np.where(alive[:, None], new, pos)
         return tracks, occ

@@ -12,11 +12,12 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['last_failure', 'COUPLING_MISTAKES', 'COMPOSITE_MISTAKES', 'AJ_THRESHOLDS', 'AJ_MISTAKES', 'CHAIN_MISTAKES',
-           'CYCLE_MISTAKES', 'EXERCISES', 'ExerciseFailed', 'Mistake', 'grade', 'reference_coupling_inverse',
-           'coupling_forward', 'check_coupling_inverse', 'reference_alpha_composite', 'check_alpha_composite',
-           'reference_average_jaccard', 'check_average_jaccard', 'reference_chain_homographies',
-           'check_chain_homographies', 'sample_bilinear', 'reference_cycle_consistency', 'check_cycle_consistency']
+__all__ = ['last_failure', 'check_coupling_inverse', 'COUPLING_MISTAKES', 'check_alpha_composite', 'COMPOSITE_MISTAKES',
+           'AJ_THRESHOLDS', 'check_average_jaccard', 'AJ_MISTAKES', 'check_chain_homographies', 'CHAIN_MISTAKES',
+           'check_cycle_consistency', 'CYCLE_MISTAKES', 'EXERCISES', 'ExerciseFailed', 'Mistake', 'grade',
+           'exercise_check', 'reference_coupling_inverse', 'coupling_forward', 'reference_alpha_composite',
+           'reference_average_jaccard', 'reference_chain_homographies', 'sample_bilinear',
+           'reference_cycle_consistency']
 
 # %% ../nbs/13_checks.ipynb #5f3dbe55
 class ExerciseFailed(AssertionError):
@@ -165,6 +166,22 @@ def grade(exercise: str,           # the exercise's name, used in messages
     print(f"{exercise}: passed. {len(trials)} random trials{' (' + summary + ')' if summary else ''} agree with the reference.")
     return None if raise_on_fail else True
 
+# %% ../nbs/13_checks.ipynb #6433d50d
+def exercise_check(exercise: str,       # the exercise's name: the checker is `check_<exercise>`
+                   trials: Callable,    # (n_trials, seed) -> one dict (argument name -> value) per trial
+                   reference: Callable, # the correct implementation
+                   variant: Callable,   # kind -> a known-wrong implementation
+                   mistakes: dict,      # {kind: what is wrong and how to fix it}, most specific first
+                   doc: str = "",       # the checker's docstring: what the student's function takes and returns
+                   **grade_kw):         # `outputs`, `match`, `summary`: passed to `grade`
+    "`check_<exercise>(fn, n_trials=6, seed=0, raise_on_fail=True)`: `grade` `fn` on fresh trials, naming known mistakes."
+    known = [Mistake(variant(kind), message) for kind, message in mistakes.items()]
+    def check(fn, n_trials: int = 6, seed: int = 0, raise_on_fail: bool = True):
+        return grade(exercise, fn, trials(n_trials, seed), reference, known, raise_on_fail=raise_on_fail, **grade_kw)
+    check.__name__ = check.__qualname__ = f"check_{exercise}"
+    check.__doc__, check.mistakes = doc, known
+    return check
+
 # %% ../nbs/13_checks.ipynb #671a378f
 def reference_coupling_inverse(y, mask, s, t):
     "Invert y = [x_a, x_b * exp(s(x_a)) + t(x_a)]: x_a = y_a, x_b = (y_b - t(y_a)) * exp(-s(y_a))."
@@ -232,30 +249,28 @@ def _coupling_variant(kind):
         return x
     return f
 
-COUPLING_MISTAKES = [
-    Mistake(_coupling_variant("forward"), "you applied the layer forward (x_b * exp(s) + t) instead of inverting it: "
-            "undo the shift, then the scale: x_b = (y_b - t(y_a)) * exp(-s(y_a))."),
-    Mistake(_coupling_variant("exp_sign"), "sign of the exponent: the forward multiplies by exp(s), so the inverse "
-            "multiplies by exp(-s) (divides by exp(s)); you multiplied by exp(+s)."),
-    Mistake(_coupling_variant("order"), "wrong order of operations: the forward scales then shifts, so the inverse must "
-            "remove the shift *first*, then the scale: (y_b - t) * exp(-s), not y_b * exp(-s) - t."),
-    Mistake(_coupling_variant("shift_sign"), "sign of the shift: subtract t(y_a) (the forward added it), don't add it."),
-    Mistake(_coupling_variant("no_exp"), "s is a *log*-scale: divide by exp(s) (multiply by exp(-s)), not by s."),
-    Mistake(_coupling_variant("swapped"), "you swapped the two parts: `mask` is True on the *kept* coordinates x_a "
-            "(the input of s and t, passed through unchanged); the coordinates where mask is False are transformed."),
-    Mistake(_coupling_variant("drop_a"), "x_a is missing (zeros): the kept coordinates pass through unchanged, x_a = y_a; "
-            "start from a copy of y."),
-    Mistake(_coupling_variant("only_b"), "you returned only x_b: return the whole N x D x, with x_a = y_a in the mask's "
-            "columns and x_b in the others."),
-    Mistake(_coupling_variant("concat"), "you concatenated [x_a, x_b]: put each coordinate back in its own column "
-            "(x[:, mask] = x_a, x[:, ~mask] = x_b); the mask is not 'first half / second half'."),
-]
-
-# %% ../nbs/13_checks.ipynb #69e6b79b
-def check_coupling_inverse(coupling_inverse, n_trials: int = 6, seed: int = 0, raise_on_fail: bool = True):
-    "Grade `coupling_inverse(y, mask, s, t) -> x`, the inverse of an affine coupling layer (torch)."
-    return grade("coupling_inverse", coupling_inverse, _coupling_trials(n_trials, seed), reference_coupling_inverse,
-                 COUPLING_MISTAKES, raise_on_fail=raise_on_fail, summary="N x D from 5 x 2 to 64 x 6, scattered masks")
+check_coupling_inverse = exercise_check(
+    "coupling_inverse", _coupling_trials, reference_coupling_inverse, _coupling_variant, {
+        "forward": "you applied the layer forward (x_b * exp(s) + t) instead of inverting it: "
+            "undo the shift, then the scale: x_b = (y_b - t(y_a)) * exp(-s(y_a)).",
+        "exp_sign": "sign of the exponent: the forward multiplies by exp(s), so the inverse "
+            "multiplies by exp(-s) (divides by exp(s)); you multiplied by exp(+s).",
+        "order": "wrong order of operations: the forward scales then shifts, so the inverse must "
+            "remove the shift *first*, then the scale: (y_b - t) * exp(-s), not y_b * exp(-s) - t.",
+        "shift_sign": "sign of the shift: subtract t(y_a) (the forward added it), don't add it.",
+        "no_exp": "s is a *log*-scale: divide by exp(s) (multiply by exp(-s)), not by s.",
+        "swapped": "you swapped the two parts: `mask` is True on the *kept* coordinates x_a "
+            "(the input of s and t, passed through unchanged); the coordinates where mask is False are transformed.",
+        "drop_a": "x_a is missing (zeros): the kept coordinates pass through unchanged, x_a = y_a; "
+            "start from a copy of y.",
+        "only_b": "you returned only x_b: return the whole N x D x, with x_a = y_a in the mask's "
+            "columns and x_b in the others.",
+        "concat": "you concatenated [x_a, x_b]: put each coordinate back in its own column "
+            "(x[:, mask] = x_a, x[:, ~mask] = x_b); the mask is not 'first half / second half'.",
+    },
+    doc="Grade `coupling_inverse(y, mask, s, t) -> x`, the inverse of an affine coupling layer (torch).",
+    summary="N x D from 5 x 2 to 64 x 6, scattered masks")
+COUPLING_MISTAKES = check_coupling_inverse.mistakes
 
 # %% ../nbs/13_checks.ipynb #55a84cc5
 def reference_alpha_composite(sigma, delta, values):
@@ -296,33 +311,31 @@ def _composite_variant(kind):
         return comp, w
     return f
 
-COMPOSITE_MISTAKES = [
-    Mistake(_composite_variant("inclusive"), "off-by-one in the transmittance: T_k is the product over the samples *before* "
-            "k (l < k), so T_0 = 1; yours includes sample k itself (an inclusive cumprod). Shift it by one."),
-    Mistake(_composite_variant("no_delta"), "the interval lengths `delta` are missing: alpha_k = 1 - exp(-sigma_k * delta_k)."),
-    Mistake(_composite_variant("exp_sign"), "sign in the exponent: alpha_k = 1 - exp(-sigma_k delta_k) (a number in [0, 1)); "
-            "you used exp(+sigma_k delta_k)."),
-    Mistake(_composite_variant("linear"), "alpha_k = 1 - exp(-sigma_k delta_k), not sigma_k delta_k (that is only its "
-            "small-density approximation, and can exceed 1)."),
-    Mistake(_composite_variant("alpha_trans"), "the transmittance multiplies the chances of passing *through* the earlier "
-            "samples, (1 - alpha_l), not alpha_l."),
-    Mistake(_composite_variant("axis0"), "wrong axis: the transmittance accumulates along each ray's samples (axis 1 of "
-            "N x K), you accumulated across rays (axis 0)."),
-    Mistake(_composite_variant("reversed"), "wrong direction: sample 0 is nearest the camera, so light reaches sample k "
-            "through samples 0 .. k-1; you accumulated from the far end."),
-    Mistake(_composite_variant("normalised"), "don't normalise the weights to sum to 1: 1 - sum_k w_k is the light that "
-            "passes through the whole ray (missing normalisation is right here; yours is extra)."),
-    Mistake(_composite_variant("sum_rays"), "wrong axis in the composite: you summed over the rays (axis 0); sum the "
-            "weighted values over the samples of each ray (axis 1) to get one N x C value per ray."),
-    Mistake(_composite_variant("mean"), "compositing is a weighted *sum* over the samples, sum_k w_k c_k; you took the mean "
-            "(divided by K)."),
-]
-
-def check_alpha_composite(alpha_composite, n_trials: int = 6, seed: int = 0, raise_on_fail: bool = True):
-    "Grade `alpha_composite(sigma, delta, values) -> (composited N x C, weights N x K)` (torch)."
-    return grade("alpha_composite", alpha_composite, _composite_trials(n_trials, seed), reference_alpha_composite,
-                 COMPOSITE_MISTAKES, outputs=("composited", "weights"), raise_on_fail=raise_on_fail,
-                 summary="N, K, C all different, uneven delta, empty and dense samples")
+check_alpha_composite = exercise_check(
+    "alpha_composite", _composite_trials, reference_alpha_composite, _composite_variant, {
+        "inclusive": "off-by-one in the transmittance: T_k is the product over the samples *before* "
+            "k (l < k), so T_0 = 1; yours includes sample k itself (an inclusive cumprod). Shift it by one.",
+        "no_delta": "the interval lengths `delta` are missing: alpha_k = 1 - exp(-sigma_k * delta_k).",
+        "exp_sign": "sign in the exponent: alpha_k = 1 - exp(-sigma_k delta_k) (a number in [0, 1)); "
+            "you used exp(+sigma_k delta_k).",
+        "linear": "alpha_k = 1 - exp(-sigma_k delta_k), not sigma_k delta_k (that is only its "
+            "small-density approximation, and can exceed 1).",
+        "alpha_trans": "the transmittance multiplies the chances of passing *through* the earlier "
+            "samples, (1 - alpha_l), not alpha_l.",
+        "axis0": "wrong axis: the transmittance accumulates along each ray's samples (axis 1 of "
+            "N x K), you accumulated across rays (axis 0).",
+        "reversed": "wrong direction: sample 0 is nearest the camera, so light reaches sample k "
+            "through samples 0 .. k-1; you accumulated from the far end.",
+        "normalised": "don't normalise the weights to sum to 1: 1 - sum_k w_k is the light that "
+            "passes through the whole ray (missing normalisation is right here; yours is extra).",
+        "sum_rays": "wrong axis in the composite: you summed over the rays (axis 0); sum the "
+            "weighted values over the samples of each ray (axis 1) to get one N x C value per ray.",
+        "mean": "compositing is a weighted *sum* over the samples, sum_k w_k c_k; you took the mean "
+            "(divided by K).",
+    },
+    doc="Grade `alpha_composite(sigma, delta, values) -> (composited N x C, weights N x K)` (torch).",
+    outputs=("composited", "weights"), summary="N, K, C all different, uneven delta, empty and dense samples")
+COMPOSITE_MISTAKES = check_alpha_composite.mistakes
 
 # %% ../nbs/13_checks.ipynb #bcd51217
 AJ_THRESHOLDS = (1, 2, 4, 8, 16)
@@ -386,35 +399,36 @@ def _aj_variant(kind):
         return float(np.mean(js))
     return f
 
-AJ_MISTAKES = [
-    Mistake(_aj_variant("with_query"), "off-by-one in the scored frames: in query-first mode the query frame itself is "
-            "given to the tracker, so only frames *after* it count (t > query_frame, not t >= query_frame)."),
-    Mistake(_aj_variant("all_frames"), "you scored every frame: in query-first mode only frames after each point's query "
-            "frame count (t > query_frame)."),
-    Mistake(_aj_variant("strided"), "that is the *strided* protocol (every frame but the query): query-first scores only "
-            "frames after the query (t > query_frame)."),
-    Mistake(_aj_variant("le"), "'within delta' is strict: distance < delta, not <= (a prediction exactly delta away is "
-            "too far)."),
-    Mistake(_aj_variant("squared"), "you compared the *squared* distance with delta: compare the distance with delta (or "
-            "the squared distance with delta**2)."),
-    Mistake(_aj_variant("chebyshev"), "use the Euclidean distance sqrt(dx**2 + dy**2), not max(|dx|, |dy|)."),
-    Mistake(_aj_variant("l1"), "use the Euclidean distance sqrt(dx**2 + dy**2), not |dx| + |dy|."),
-    Mistake(_aj_variant("flags_inverted"), "occluded = True means *hidden*: visible is ~occluded; you used the flags "
-            "the other way round."),
-    Mistake(_aj_variant("ignore_pred_occ"), "you ignored `pred_occluded`: a point predicted occluded is never a true or "
-            "false positive (and is a false negative if it is visible)."),
-    Mistake(_aj_variant("far_not_fp"), "a point predicted visible but farther than delta is a false positive too (as well "
-            "as a false negative), not only one predicted visible where it is occluded."),
-    Mistake(_aj_variant("per_point"), "count TP, FN and FP over all points and frames together, then divide; you averaged "
-            "a Jaccard per point (a missing pooling / wrong normalisation)."),
-]
+def _aj_match(got, want, k, args):
+    "A float equal to the reference's."
+    return got.shape == () and got.dtype.kind in "fiu" and np.isclose(float(got), float(want), atol=1e-9)
 
-def check_average_jaccard(average_jaccard, n_trials: int = 6, seed: int = 0, raise_on_fail: bool = True):
-    "Grade `average_jaccard(gt_tracks, gt_occluded, pred_tracks, pred_occluded, query_frames) -> float` (numpy)."
-    match = lambda got, want, k, args: got.shape == () and got.dtype.kind in "fiu" and np.isclose(float(got), float(want), atol=1e-9)
-    return grade("average_jaccard", average_jaccard, _aj_trials(n_trials, seed), reference_average_jaccard,
-                 AJ_MISTAKES, match=match, raise_on_fail=raise_on_fail,
-                 summary="N x T from 12 x 7 to 64 x 20, predictions exactly at the thresholds")
+check_average_jaccard = exercise_check(
+    "average_jaccard", _aj_trials, reference_average_jaccard, _aj_variant, {
+        "with_query": "off-by-one in the scored frames: in query-first mode the query frame itself is "
+            "given to the tracker, so only frames *after* it count (t > query_frame, not t >= query_frame).",
+        "all_frames": "you scored every frame: in query-first mode only frames after each point's query "
+            "frame count (t > query_frame).",
+        "strided": "that is the *strided* protocol (every frame but the query): query-first scores only "
+            "frames after the query (t > query_frame).",
+        "le": "'within delta' is strict: distance < delta, not <= (a prediction exactly delta away is "
+            "too far).",
+        "squared": "you compared the *squared* distance with delta: compare the distance with delta (or "
+            "the squared distance with delta**2).",
+        "chebyshev": "use the Euclidean distance sqrt(dx**2 + dy**2), not max(|dx|, |dy|).",
+        "l1": "use the Euclidean distance sqrt(dx**2 + dy**2), not |dx| + |dy|.",
+        "flags_inverted": "occluded = True means *hidden*: visible is ~occluded; you used the flags "
+            "the other way round.",
+        "ignore_pred_occ": "you ignored `pred_occluded`: a point predicted occluded is never a true or "
+            "false positive (and is a false negative if it is visible).",
+        "far_not_fp": "a point predicted visible but farther than delta is a false positive too (as well "
+            "as a false negative), not only one predicted visible where it is occluded.",
+        "per_point": "count TP, FN and FP over all points and frames together, then divide; you averaged "
+            "a Jaccard per point (a missing pooling / wrong normalisation).",
+    },
+    doc="Grade `average_jaccard(gt_tracks, gt_occluded, pred_tracks, pred_occluded, query_frames) -> float` (numpy).",
+    match=_aj_match, summary="N x T from 12 x 7 to 64 x 20, predictions exactly at the thresholds")
+AJ_MISTAKES = check_average_jaccard.mistakes
 
 # %% ../nbs/13_checks.ipynb #7ff14054
 def reference_chain_homographies(pairwise, ref=0):
@@ -462,33 +476,33 @@ def _chain_variant(kind):
         return H
     return f
 
-CHAIN_MISTAKES = [
-    Mistake(_chain_variant("order"), "order of the matrix product: matrices don't commute. To go from frame t to frame 0, "
-            "apply pairwise[t-1] first (t -> t-1), then the map from t-1 to 0: H0[t] = H0[t-1] @ pairwise[t-1]."),
-    Mistake(_chain_variant("not_anchored"), "your homographies map to frame 0, not to frame `ref`: compose with the inverse "
-            "of frame ref's map on the left, H[t] = inv(H0[ref]) @ H0[t]."),
-    Mistake(_chain_variant("anchor_right"), "the re-anchoring is on the wrong side: H[t] = inv(H0[ref]) @ H0[t] (first go "
-            "to frame 0, then from 0 to ref), not H0[t] @ inv(H0[ref])."),
-    Mistake(_chain_variant("inverted"), "wrong direction: your H[t] maps frame `ref` to frame t; the exercise wants frame t "
-            "to frame `ref` (invert them)."),
-    Mistake(_chain_variant("wrong_direction"), "pairwise[t] maps frame t+1 to frame t (the argument order is (t+1 -> t)); "
-            "you treated it as t -> t+1 and inverted it."),
-    Mistake(_chain_variant("transposed"), "each 3 x 3 matrix is transposed (row-vector vs column-vector convention): "
-            "points are column vectors, p_ref ~ H[t] @ p_t."),
-    Mistake(_chain_variant("transposed_in"), "you transposed the pairwise matrices: points are column vectors, "
-            "p_t ~ pairwise[t] @ p_{t+1}; use them as they are."),
-    Mistake(_chain_variant("shifted"), "off-by-one: H[t] must use pairwise[0 .. t-1] only (H[0] maps frame 0 to frame 0 "
-            "before re-anchoring); yours also applies pairwise[t]."),
-]
+def _chain_match(got, want, k, args):
+    "The same homographies up to scale."
+    g = _normalised(got)
+    return g.shape == want.shape and np.allclose(g, _normalised(want), rtol=1e-6, atol=1e-8)
 
-def check_chain_homographies(chain_homographies, n_trials: int = 6, seed: int = 0, raise_on_fail: bool = True):
-    "Grade `chain_homographies(pairwise (T-1) x 3 x 3 [t+1 -> t], ref) -> T x 3 x 3 [t -> ref]` (numpy), up to scale."
-    def match(got, want, k, args):
-        g = _normalised(got)
-        return g.shape == want.shape and np.allclose(g, _normalised(want), rtol=1e-6, atol=1e-8)
-    return grade("chain_homographies", chain_homographies, _chain_trials(n_trials, seed), reference_chain_homographies,
-                 CHAIN_MISTAKES, match=match, raise_on_fail=raise_on_fail,
-                 summary="4 to 12 frames, references at the start, middle and end, arbitrary scales")
+check_chain_homographies = exercise_check(
+    "chain_homographies", _chain_trials, reference_chain_homographies, _chain_variant, {
+        "order": "order of the matrix product: matrices don't commute. To go from frame t to frame 0, "
+            "apply pairwise[t-1] first (t -> t-1), then the map from t-1 to 0: H0[t] = H0[t-1] @ pairwise[t-1].",
+        "not_anchored": "your homographies map to frame 0, not to frame `ref`: compose with the inverse "
+            "of frame ref's map on the left, H[t] = inv(H0[ref]) @ H0[t].",
+        "anchor_right": "the re-anchoring is on the wrong side: H[t] = inv(H0[ref]) @ H0[t] (first go "
+            "to frame 0, then from 0 to ref), not H0[t] @ inv(H0[ref]).",
+        "inverted": "wrong direction: your H[t] maps frame `ref` to frame t; the exercise wants frame t "
+            "to frame `ref` (invert them).",
+        "wrong_direction": "pairwise[t] maps frame t+1 to frame t (the argument order is (t+1 -> t)); "
+            "you treated it as t -> t+1 and inverted it.",
+        "transposed": "each 3 x 3 matrix is transposed (row-vector vs column-vector convention): "
+            "points are column vectors, p_ref ~ H[t] @ p_t.",
+        "transposed_in": "you transposed the pairwise matrices: points are column vectors, "
+            "p_t ~ pairwise[t] @ p_{t+1}; use them as they are.",
+        "shifted": "off-by-one: H[t] must use pairwise[0 .. t-1] only (H[0] maps frame 0 to frame 0 "
+            "before re-anchoring); yours also applies pairwise[t].",
+    },
+    doc="Grade `chain_homographies(pairwise (T-1) x 3 x 3 [t+1 -> t], ref) -> T x 3 x 3 [t -> ref]` (numpy), up to scale.",
+    match=_chain_match, summary="4 to 12 frames, references at the start, middle and end, arbitrary scales")
+CHAIN_MISTAKES = check_chain_homographies.mistakes
 
 # %% ../nbs/13_checks.ipynb #fbbfc1ca
 def sample_bilinear(img, x, y):
@@ -572,32 +586,32 @@ def _cycle_variant(kind):
         return ~keep if kind == "inverted" else keep
     return f
 
-CYCLE_MISTAKES = [
-    Mistake(_cycle_variant("not_warped"), "you read flow_ji at p itself; read it where p lands in frame j, q = p + flow_ij(p) "
-            "(the backward flow lives in frame j's pixels)."),
-    Mistake(_cycle_variant("difference"), "sign: a consistent backward flow is the *negative* of the forward one, so test "
-            "flow_ij(p) + flow_ji(q) ~ 0, not flow_ij(p) - flow_ji(q)."),
-    Mistake(_cycle_variant("xy_swapped"), "x and y are swapped when you sample flow_ji: arrays are indexed [row, column] = "
-            "[y, x], and the flow's channels are (dx, dy)."),
-    Mistake(_cycle_variant("swapped_args"), "the arguments are swapped: the mask is about frame i's pixels, so go forward "
-            "with flow_ij and come back with flow_ji."),
-    Mistake(_cycle_variant("no_inside"), "pixels whose match q lands outside frame j must be dropped too "
-            "(0 <= q_x <= W - 1 and 0 <= q_y <= H - 1)."),
-    Mistake(_cycle_variant("nearest"), "sample flow_ji at q by bilinear interpolation, not by rounding q to the nearest "
-            "pixel."),
-    Mistake(_cycle_variant("not_squared"), "the test compares *squared* lengths: |f + b|^2 < alpha (|f|^2 + |b|^2) + beta."),
-    Mistake(_cycle_variant("inverted"), "the mask is inverted: True must mean 'consistent, keep'."),
-]
+def _cycle_match(got, want, k, args):
+    "The same mask, but for a few pixels too near the threshold or the border to call."
+    if got.shape != want.shape or got.dtype != bool: return False
+    graded = _cycle_graded(args['flow_ij'], args['flow_ji'])
+    return (got != want)[graded].sum() <= max(1, 0.002 * graded.sum())
 
-def check_cycle_consistency(cycle_consistency, n_trials: int = 6, seed: int = 0, raise_on_fail: bool = True):
-    "Grade `cycle_consistency(flow_ij, flow_ji, alpha=0.01, beta=0.5) -> H x W bool keep-mask` (numpy)."
-    def match(got, want, k, args):
-        if got.shape != want.shape or got.dtype != bool: return False
-        graded = _cycle_graded(args['flow_ij'], args['flow_ji'])
-        return (got != want)[graded].sum() <= max(1, 0.002 * graded.sum())
-    return grade("cycle_consistency", cycle_consistency, _cycle_trials(n_trials, seed), reference_cycle_consistency,
-                 CYCLE_MISTAKES, match=match, raise_on_fail=raise_on_fail,
-                 summary="smooth motions from 17 x 23 to 36 x 50 with noise, an occluder and pixels leaving the frame")
+check_cycle_consistency = exercise_check(
+    "cycle_consistency", _cycle_trials, reference_cycle_consistency, _cycle_variant, {
+        "not_warped": "you read flow_ji at p itself; read it where p lands in frame j, q = p + flow_ij(p) "
+            "(the backward flow lives in frame j's pixels).",
+        "difference": "sign: a consistent backward flow is the *negative* of the forward one, so test "
+            "flow_ij(p) + flow_ji(q) ~ 0, not flow_ij(p) - flow_ji(q).",
+        "xy_swapped": "x and y are swapped when you sample flow_ji: arrays are indexed [row, column] = "
+            "[y, x], and the flow's channels are (dx, dy).",
+        "swapped_args": "the arguments are swapped: the mask is about frame i's pixels, so go forward "
+            "with flow_ij and come back with flow_ji.",
+        "no_inside": "pixels whose match q lands outside frame j must be dropped too "
+            "(0 <= q_x <= W - 1 and 0 <= q_y <= H - 1).",
+        "nearest": "sample flow_ji at q by bilinear interpolation, not by rounding q to the nearest "
+            "pixel.",
+        "not_squared": "the test compares *squared* lengths: |f + b|^2 < alpha (|f|^2 + |b|^2) + beta.",
+        "inverted": "the mask is inverted: True must mean 'consistent, keep'.",
+    },
+    doc="Grade `cycle_consistency(flow_ij, flow_ji, alpha=0.01, beta=0.5) -> H x W bool keep-mask` (numpy).",
+    match=_cycle_match, summary="smooth motions from 17 x 23 to 36 x 50 with noise, an occluder and pixels leaving the frame")
+CYCLE_MISTAKES = check_cycle_consistency.mistakes
 
 # %% ../nbs/13_checks.ipynb #79636f2d
 EXERCISES = {

@@ -15,7 +15,7 @@ import torch
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'default_device', 'resize_video', 'load_video', 'save_video', 'point_colors', 'draw_tracks',
-           'grid_queries']
+           'grid_queries', 'outside_frame']
 
 # %% ../nbs/00_data.ipynb #42f54031
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
@@ -198,3 +198,10 @@ def grid_queries(shape,               # the video's shape (T, H, W, ...) or the 
     ys = np.linspace(margin * (H - 1), (1 - margin) * (H - 1), ny)
     gx, gy = np.meshgrid(xs, ys)
     return np.stack([np.full(gx.size, t), gx.ravel(), gy.ravel()], 1).astype(np.float32)
+
+# %% ../nbs/00_data.ipynb #2ed28066
+def outside_frame(xy, size):
+    "Whether positions `xy` (... x 2, numpy or torch; pixel centres at integers) lie outside a frame of `size` (H, W)."
+    H, W = size
+    x, y = xy[..., 0], xy[..., 1]
+    return (x < -0.5) | (x > W - 0.5) | (y < -0.5) | (y > H - 0.5)

@@ -12,7 +12,7 @@ import numpy as np
 from tqdm.auto import tqdm
 from .data import resize_video
 from .tapvid import load_davis32, scale_coords, _read_annotations
-from .metrics import tapvid_metrics, StillTracker
+from .metrics import tapvid_metrics, StillTracker, metrics_table
 
 # %% auto #0
 __all__ = ['TRACKERS', 'make_tracker', 'track_at_size', 'evaluate_folder', 'results_table']
@@ -112,11 +112,4 @@ def evaluate_folder(root,                 # folder with frames/<video_idx>/ and 
 
 def results_table(results: dict, keys=("AJ", "delta_avg", "OA", "TC", "seconds")) -> str:
     "Markdown table: one row per video and the mean (AJ, <delta_avg, OA in percent; TC in pixels)."
-    names = {'AJ': 'AJ', 'delta_avg': '<δ_avg', 'OA': 'OA', 'TC': 'TC (px)', 'seconds': 'seconds'}
-    fmt = lambda k, x: f"{x:.2f}" if k in ('TC', 'seconds') else f"{100 * x:.1f}"
-    rows = ["| video | " + " | ".join(names[k] for k in keys) + " |", "|---" * (len(keys) + 1) + "|"]
-    order = sorted(results, key=lambda s: (len(s), s))
-    for n in order: rows.append(f"| {n} | " + " | ".join(fmt(k, results[n][k]) for k in keys) + " |")
-    if results:
-        rows.append("| **mean** | " + " | ".join(fmt(k, float(np.nanmean([results[n][k] for n in order]))) for k in keys) + " |")
-    return "\n".join(rows)
+    return metrics_table({n: results[n] for n in sorted(results, key=lambda s: (len(s), s))}, keys, first='video', mean=True)

@@ -127,12 +127,19 @@ def compare_trackers(video, gt_tracks, gt_occluded, trackers, queries=None, quer
         res[getattr(tr, 'name', type(tr).__name__)] = m
     return res
 
-def metrics_table(results: dict, keys=("AJ", "delta_avg", "OA", "TC")) -> str:
+# %% ../nbs/01_metrics.ipynb #9cdfb8ea
+def metrics_table(results: dict,                          # {row name: metrics dict}, e.g. from `compare_trackers`
+                  keys=("AJ", "delta_avg", "OA", "TC"),   # the metrics to show, in order
+                  first: str = "method",                  # the first column's header
+                  mean: bool = False,                     # add a **mean** row (NaN ignored)
+                 ) -> str:
     "A markdown table of `{name: metrics}`: AJ, <delta_avg and OA in percent, TC (and seconds) as they are."
     names = {'AJ': 'AJ', 'delta_avg': '<δ_avg', 'OA': 'OA', 'TC': 'TC (px)', 'seconds': 'seconds'}
-    def cell(m, k):
-        if k not in m: return '–'          # e.g. no 'seconds' for scores computed outside compare_trackers
-        return f"{m[k]:.2f}" if k in ('TC', 'seconds') else f"{100 * m[k]:.1f}"
-    lines = ["| method | " + " | ".join(names.get(k, k) for k in keys) + " |", "|---" * (len(keys) + 1) + "|"]
-    for n, m in results.items(): lines.append(f"| {n} | " + " | ".join(cell(m, k) for k in keys) + " |")
+    rows = {n: [m.get(k) for k in keys] for n, m in results.items()}   # None: e.g. no 'seconds' outside compare_trackers
+    if mean and rows:
+        cols = [[x for x in col if x is not None] for col in zip(*rows.values())]
+        rows['**mean**'] = [float(np.nanmean(c)) if c else None for c in cols]
+    fmt = lambda k, x: '–' if x is None else f"{x:.2f}" if k in ('TC', 'seconds') else f"{100 * x:.1f}"
+    lines = [f"| {first} | " + " | ".join(names.get(k, k) for k in keys) + " |", "|---" * (len(keys) + 1) + "|"]
+    lines += [f"| {n} | " + " | ".join(fmt(k, x) for k, x in zip(keys, r)) + " |" for n, r in rows.items()]
     return "\n".join(lines)

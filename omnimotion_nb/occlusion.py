@@ -8,10 +8,12 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/occlusion.html.md"""
 from __future__ import annotations
 import torch
 from .render import render_rays
+from .data import outside_frame   # taught in 00_data
+_all_ = ['outside_frame']
 
 # %% auto #0
-__all__ = ['weight_in_front', 'occlusion_score', 'outside_frame', 'is_occluded', 'blur_video', 'sample_colors',
-           'appearance_changed']
+__all__ = ['weight_in_front', 'occlusion_score', 'is_occluded', 'blur_video', 'sample_colors', 'appearance_changed',
+           'outside_frame']
 
 # %% ../nbs/08_occlusion.ipynb #8fd4fd37
 def weight_in_front(render, depth, near=0.0, far=2.0):
@@ -23,11 +25,6 @@ def weight_in_front(render, depth, near=0.0, far=2.0):
 def occlusion_score(bij, volume, xy, depth, t, size, n_samples=32, near=0.0, far=2.0):
     "Compositing weight in front of each point (xy R x 2 pixels of frames t R, at local depths `depth` R): ~1 = hidden."
     return weight_in_front(render_rays(bij, volume, xy, t, size, n_samples, near, far), depth, near, far)
-
-def outside_frame(xy, size):
-    "Whether pixel positions lie outside a frame of `size` (H, W) (pixel centres at integers)."
-    H, W = size
-    return (xy[..., 0] < -0.5) | (xy[..., 0] > W - 0.5) | (xy[..., 1] < -0.5) | (xy[..., 1] > H - 0.5)
 
 def is_occluded(bij, volume, xy, depth, t, size, threshold=0.5, **kw):
     "Occluded = the surface rendered in front of the point is opaque past `threshold`, or the point left the frame."

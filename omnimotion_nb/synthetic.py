@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import cv2
 from skimage import data as skdata
+from .data import outside_frame
 
 # %% auto #0
 __all__ = ['apply_homography', 'camera_path', 'Layer', 'Scene', 'make_scene']
@@ -112,10 +113,6 @@ class Scene:
             cov |= L.inside(L.to_object(p, np.full(p.shape[:-1], t)))
         return cov
 
-    def _outside(self, p):
-        H, W = self.size
-        return (p[..., 0] < -0.5) | (p[..., 0] > W - 0.5) | (p[..., 1] < -0.5) | (p[..., 1] > H - 0.5)
-
     def map_points(self, xy, layer, i, j):
         "Move points `xy` (N x 2) of `layer` (N) from frame i to frame j. Returns (xy_j, visible_j)."
         xy = np.asarray(xy, np.float64); layer = np.asarray(layer)
@@ -129,7 +126,7 @@ class Scene:
                 L = self.layers[k - 1]
                 q = L.to_object(xy[m], np.full(m.sum(), i))
                 out[m] = L.to_frame(q, np.full(m.sum(), j))
-        vis = ~self._outside(out)
+        vis = ~outside_frame(out, self.size)
         for k in np.unique(layer):
             m = layer == k
             vis[m] &= ~self._covered(out[m], j, k)

@@ -28,8 +28,10 @@ class TrackViewer:
     "Frame slider + play, tracks of several methods with trails, click to add a query tracked by `track_fn`."
     def __init__(self, video,             # T x H x W x 3 in [0, 1]
                  methods=None,            # {name: (tracks N x T x 2, occluded N x T)} drawn together
-                 gt=None,                 # (tracks, occluded) ground truth: colours each method's dots by error
+                 gt=None,                 # (tracks, occluded) ground truth, for `color_by='error'`
                  track_fn=None,           # queries (n x 3) -> (tracks, occluded) for clicked points
+                 queries=None,            # N x 3 (t, x, y) of the methods' points; default: each point's first visible position
+                 color_by: str = 'query', # 'query': each point by its query position (as TAP-Vid draws tracks); 'error': by its error
                  trail: int = 5, width: int = 640):
         self.video = np.asarray(video)
         self.T, self.H, self.W = self.video.shape[:3]
@@ -38,6 +40,15 @@ class TrackViewer:
             if t.shape[1:] != (self.T, 2) or o.shape != t.shape[:2]:
                 raise ValueError(f"method {k!r}: tracks must be N x {self.T} x 2 and occluded N x {self.T}, got {t.shape} and {o.shape}")
         self.gt = None if gt is None else (np.asarray(gt[0], np.float32), np.asarray(gt[1], bool))
+        if color_by not in ('query', 'error'): raise ValueError(f"color_by must be 'query' or 'error', got {color_by!r}")
+        if color_by == 'error' and self.gt is None: raise ValueError("color_by='error' needs the ground truth `gt`")
+        self.color_by, self.query_xy, self._rgb = color_by, None, {}
+        if queries is not None:
+            q = np.asarray(queries, np.float32)
+            if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be N x 3 rows (t, x, y), got shape {q.shape}")
+            bad = [k for k, (t, _) in self.methods.items() if len(t) != len(q)]
+            if bad: raise ValueError(f"{len(q)} queries but method {bad[0]!r} has {len(self.methods[bad[0]][0])} tracks")
+            self.query_xy = q[:, 1:]
         self.track_fn, self.trail = track_fn, trail
         self.queries = np.zeros((0, 3), np.float32)
         self.clicked = None                      # (tracks, occluded) of the clicked queries
@@ -76,14 +87,22 @@ class TrackViewer:
 
 # %% ../nbs/10_widgets.ipynb #80d05507
 # TrackViewer's methods (exporti: they are methods, not names for `from omnimotion_nb import *`)
+def _first_visible(tracks, occluded):
+    "Each point's position in its first frame called visible (frame 0 if none): the query of query-first tracks."
+    return tracks[np.arange(len(tracks)), np.argmax(~occluded, axis=1)]
+
 def _colors(self: TrackViewer, name, tracks, occ):
-    "Dot colours: by each point's first position, or by its error (green = right, red = off by >= 8 px) when the truth is known."
-    base = point_colors(tracks[:, 0], (self.H, self.W))
-    if self.gt is None or name == 'clicked' or len(tracks) != len(self.gt[0]):
-        return [f'rgb({int(r * 255)},{int(g * 255)},{int(b * 255)})' for r, g, b in base]
-    err = np.linalg.norm(tracks[:, self.frame] - self.gt[0][:, self.frame], axis=-1)
-    e = np.clip(err / 8.0, 0, 1)
-    return [f'rgb({int(255 * x)},{int(255 * (1 - x))},60)' for x in e]
+    "Dot colours: each point's by its query position (`point_colors`), or by its error (green = right, red = off by >= 8 px)."
+    if self.color_by == 'error' and name != 'clicked' and len(tracks) == len(self.gt[0]):
+        e = np.clip(np.linalg.norm(tracks[:, self.frame] - self.gt[0][:, self.frame], axis=-1) / 8.0, 0, 1)
+        return [f'rgb({int(255 * x)},{int(255 * (1 - x))},60)' for x in e]
+    if name not in self._rgb:                     # a point's colour is the same in every frame: computed once
+        if name == 'clicked': xy = self.queries[:, 1:]
+        elif self.query_xy is not None: xy = self.query_xy
+        elif self.gt is not None and len(self.gt[0]) == len(tracks): xy = _first_visible(*self.gt)
+        else: xy = _first_visible(tracks, occ)
+        self._rgb[name] = [f'rgb({int(r * 255)},{int(g * 255)},{int(b * 255)})' for r, g, b in point_colors(xy, (self.H, self.W))]
+    return self._rgb[name]
 
 def _update_method(self: TrackViewer, name, tracks, occ):
     t0, t = max(0, self.frame - self.trail), self.frame
@@ -122,6 +141,7 @@ def add_query(self: TrackViewer, t: int, x: float, y: float):
     if not (-0.5 <= x <= self.W - 0.5 and -0.5 <= y <= self.H - 0.5): raise ValueError(f"({x}, {y}) is outside the {self.W} x {self.H} frame")
     self.queries = np.concatenate([self.queries, np.array([[t, x, y]], np.float32)])
     self.clicked = tuple(np.asarray(a) for a in self.track_fn(self.queries))
+    self._rgb.pop('clicked', None)                # a new point: its colour is computed on the next draw
     self.status.value = f"{len(self.queries)} clicked point(s); last at ({x:.0f}, {y:.0f}) in frame {t}"
     self.set_frame(self.frame)
 
