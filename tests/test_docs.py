@@ -35,3 +35,12 @@ def test_command_after_reads_the_line_after_the_fence():
     try: command_after('<!-- install-command -->', md)
     except AssertionError as e: assert 'no line' in str(e)
     else: raise AssertionError("a missing marker must fail")
+
+
+def test_notebook_outputs_stay_under_2mb():
+    "Pictures at a size that keeps the notebooks light (`tools/shrink_pngs.py` re-encodes PNG outputs)."
+    nbs = sorted((ROOT / 'nbs').glob('*.ipynb')) + sorted((ROOT / 'nbs').glob('*/*.ipynb'))
+    assert len(nbs) > 20, nbs
+    size = {p.name: sum(len(json.dumps(o)) for c in json.loads(p.read_text())['cells'] for o in c.get('outputs', []))
+            for p in nbs}
+    assert sum(size.values()) < 2_000_000, sorted(size.items(), key=lambda kv: -kv[1])[:5]
