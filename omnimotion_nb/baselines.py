@@ -35,6 +35,11 @@ def check_queries(queries, video_shape) -> np.ndarray:
     return q
 
 # %% ../nbs/03a_baselines.ipynb #6347b596
+def _video_queries(video, queries):
+    "What every tracker starts from: the video as an array, its queries checked (N x 3 float32), and (T, H, W)."
+    video = np.asarray(video)
+    return video, check_queries(queries, video.shape), video.shape[:3]
+
 class HomographyTracker:
     "Baseline: queries move with the camera's chained homographies; occluded only where they leave the frame."
     name = "homography"
@@ -46,9 +51,7 @@ class HomographyTracker:
 
     def track(self, video, queries):
         "Tracks `N x T x 2` float32 and occlusion `N x T` bool for queries `N x 3` (t, x, y)."
-        video = np.asarray(video)
-        q = check_queries(queries, video.shape)
-        T, H, W = video.shape[:3]
+        video, q, (T, H, W) = _video_queries(video, queries)
         Hs = self.homographies
         if Hs is None: Hs, _ = estimate_homographies(video, flows=self.flows, **self.kw)
         Hs = np.asarray(Hs, np.float64)
@@ -69,9 +72,7 @@ class ChainedFlowTracker:
 
     def track(self, video, queries):
         "Tracks `N x T x 2` float32 and occlusion `N x T` bool for queries `N x 3` (t, x, y)."
-        video = np.asarray(video)
-        q = check_queries(queries, video.shape)
-        T, H, W = video.shape[:3]
+        video, q, (T, H, W) = _video_queries(video, queries)
         pf = self.flows
         if pf is None:
             pairs = [(t, t + 1) for t in range(T - 1)] + [(t + 1, t) for t in range(T - 1)]
