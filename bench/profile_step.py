@@ -1,7 +1,7 @@
 """Where the time of one OmniMotion training step goes: torch.profiler over a few steps, top operators by CPU time.
 
     python bench/profile_step.py --preset cpu               # the CPU demo preset
-    python bench/profile_step.py --preset paper --steps 2   # the paper's settings (slow on a CPU)
+    python bench/profile_step.py --preset paper-schedule --steps 2   # the paper's settings (slow on a CPU)
     python bench/profile_step.py --device cuda              # on a GPU (sorted by CUDA time)
 
 Also times the three phases of a step separately (forward losses, backward, optimiser) with the profiler off.

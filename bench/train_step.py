@@ -1,6 +1,6 @@
 """Time per OmniMotion training step, throughput and peak memory, per preset, against a simple reference step.
 
-    python bench/train_step.py                      # tiny, cpu and paper presets on the CPU
+    python bench/train_step.py                      # tiny, cpu and paper-schedule presets on the CPU
     python bench/train_step.py --device cuda        # on a GPU
     python bench/train_step.py --presets cpu --steps 30 --frames 24
     python bench/train_step.py --presets cpu --compile   # adds a row with torch.compile'd coupling layers and volume
@@ -71,7 +71,7 @@ def child(preset, device, steps, frames, impl, threads):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--presets', default='tiny,cpu,paper')
+    ap.add_argument('--presets', default='tiny,cpu,paper-schedule')
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--steps', type=int, default=10)
     ap.add_argument('--frames', type=int, default=24)

@@ -17,4 +17,9 @@ from .occlusion import *
 from .train import *
 from .evaluate import *
 from .cli import *
-from .widgets import *
+try:
+    from .widgets import *
+except ImportError as _e:   # a headless install (a GPU box, a Ray worker) without the notebook stack still trains and tracks
+    _WIDGETS_ERROR = _e
+    def __getattr__(name):
+        raise AttributeError(f"omnimotion_nb has no {name!r}; if it is a widget, the widgets could not be imported: {_WIDGETS_ERROR}")

@@ -112,7 +112,7 @@ def main(argv=None):
     t.add_argument('--demo', action='store_true', help="use the bundled synthetic demo clip (scored against its truth)")
     t.add_argument('--out', default='omnimotion_out', help="output folder (default: omnimotion_out)")
     t.add_argument('--method', default='omnimotion', choices=METHODS)
-    t.add_argument('--preset', default='cpu', help="OmniMotion preset: tiny, cpu, paper (default cpu)")
+    t.add_argument('--preset', default='cpu', help="OmniMotion preset: tiny, cpu, gpu, paper-schedule (default cpu)")
     t.add_argument('--steps', type=int, default=None, help="training steps (default: the preset's)")
     t.add_argument('--queries', default=None, help="a .npy/.npz/.csv of (t, x, y) rows; default: a grid")
     t.add_argument('--grid', type=int, default=12, help="grid of N x N query points (default 12)")

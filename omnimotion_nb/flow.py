@@ -20,7 +20,8 @@ from .data import default_device
 # %% auto #0
 __all__ = ['compute_flow', 'flow_pairs', 'sample_flow', 'cycle_consistency_mask', 'PairFlows', 'compute_pair_flows',
            'chained_pair_flows', 'descriptor_matches', 'add_matches', 'match_agreement', 'trusted_pairs',
-           'trusted_matches', 'spread_matches', 'flow_to_color', 'color_wheel', 'draw_flow_arrows', 'endpoint_error']
+           'trusted_matches', 'spread_matches', 'flow_to_color', 'color_wheel', 'draw_flow_arrows', 'endpoint_error',
+           'occlusion_evidence']
 
 # %% ../nbs/02_flow.ipynb #66b1d88a
 def _gray8(frame):
@@ -447,3 +448,15 @@ def endpoint_error(flow, gt_flow, mask=None) -> float:
     e = np.linalg.norm(np.asarray(flow, np.float64) - np.asarray(gt_flow, np.float64), axis=-1)
     if mask is not None: e = e[np.asarray(mask, bool)]
     return float(e.mean()) if e.size else float('nan')
+
+# %% ../nbs/02_flow.ipynb #0f17337b
+def occlusion_evidence(pf: PairFlows):
+    """For the pairs of neighbouring frames (i, i ± 1) in `pf`: their indices (n), and over frame i's pixels, where
+    the point is likely hidden in frame j (the check fails, the flow lands inside frame j) and where it is visible
+    (the check holds), both n x H x W bool."""
+    H, W = pf.flows.shape[1:3]
+    ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
+    idx = np.flatnonzero(np.abs(pf.pairs[:, 0] - pf.pairs[:, 1]) == 1)
+    lands = pf.flows[idx] + np.stack([xs, ys], -1)
+    inside = (lands[..., 0] >= 0) & (lands[..., 0] <= W - 1) & (lands[..., 1] >= 0) & (lands[..., 1] <= H - 1)
+    return idx, ~pf.masks[idx] & inside, pf.masks[idx].copy()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import torch
 
 # %% auto #0
-__all__ = ['flow_loss', 'photometric_loss', 'smoothness_loss', 'depth_range_loss', 'distortion_loss', 'HardExampleSampler']
+__all__ = ['flow_loss', 'photometric_loss', 'smoothness_loss', 'depth_range_loss', 'distortion_loss', 'HardExampleSampler',
+           'visibility_loss']
 
 # %% ../nbs/07_losses.ipynb #e978d1cb
 def flow_loss(pred_xy, target_xy, weight=None):
@@ -70,3 +71,9 @@ class HardExampleSampler:
 
     def state_dict(self): return {'error': self.error.clone()}
     def load_state_dict(self, s): self.error = s['error'].to(self.valid.device)
+
+# %% ../nbs/07_losses.ipynb #e2e720b5
+def visibility_loss(score, hidden):
+    "Binary cross-entropy between occlusion scores in [0, 1] (the weight in front of each point) and labels: hidden 1, visible 0."
+    s = score.clamp(1e-4, 1 - 1e-4)
+    return -(hidden * s.log() + (1 - hidden) * (1 - s).log()).mean()

@@ -16,10 +16,12 @@ __all__ = ['weight_in_front', 'occlusion_score', 'is_occluded', 'blur_video', 's
            'outside_frame']
 
 # %% ../nbs/08_occlusion.ipynb #8fd4fd37
-def weight_in_front(render, depth, near=0.0, far=2.0):
-    "Compositing weight of rays rendered by `render_rays` (evenly spaced samples) in front of local depths `depth` (R)."
-    margin = 1.1 * (far - near) / render['depths'].shape[-1]     # about one sample spacing: not the point's own surface
-    in_front = render['depths'] < (depth[:, None] - margin)
+def weight_in_front(render, depth, near=0.0, far=2.0, softness: float = 0.0):
+    """Compositing weight of rays rendered by `render_rays` (evenly spaced samples) in front of local depths `depth` (R).
+    `softness` > 0 (in sample spacings) turns the step into a sigmoid, so that training can push on it (`09_train`)."""
+    spacing = (far - near) / render['depths'].shape[-1]
+    gap = depth[:, None] - 1.1 * spacing - render['depths']     # > 0: in front, by more than about one sample spacing
+    in_front = gap > 0 if not softness else torch.sigmoid(gap / (softness * spacing))
     return (render['weights'] * in_front).sum(-1)
 
 def occlusion_score(bij, volume, xy, depth, t, size, n_samples=32, near=0.0, far=2.0):

@@ -52,8 +52,10 @@ def render_rays(bij, volume, xy, t, size, n_samples=32, near=0.0, far=2.0, strat
     z = sample_depths(R, n_samples, near, far, stratified, generator, xy.device)
     x = ray_points(xy, z, size)                                  # R x K x 3
     u = bij(x, t)                                                # R x K x 3 canonical
-    with torch.autocast(device_type=u.device.type, enabled=amp):   # mixed precision for the volume only:
-        sigma, rgb = volume(u)                                      # the bijections stay float32 to stay invertible
+    # mixed precision (bfloat16: float32's range, so no loss scaling) for the volume only: the bijections stay
+    # float32 to stay invertible
+    with torch.autocast(device_type=u.device.type, dtype=torch.bfloat16, enabled=amp):
+        sigma, rgb = volume(u)
     sigma, rgb = sigma.float(), rgb.float()
     w = composite_weights(sigma, int(mask_near * n_samples))    # R x K
     out = dict(depths=z, x=x, canonical=u, weights=w, sigma=sigma,

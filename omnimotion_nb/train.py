@@ -13,17 +13,17 @@ import torch
 from tqdm.auto import tqdm
 
 from .data import load_video, default_device
-from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, trusted_matches, spread_matches, add_matches
+from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, trusted_matches, spread_matches, add_matches, occlusion_evidence
 from .volume import CanonicalVolume
 from .bijections import FrameBijections
 from .render import render_rays
 from .losses import (flow_loss, photometric_loss, smoothness_loss, depth_range_loss,
-                                  distortion_loss, HardExampleSampler)
+                                  distortion_loss, visibility_loss, HardExampleSampler)
 from .occlusion import weight_in_front, outside_frame, blur_video, appearance_changed
 from .baselines import check_queries
 
 # %% auto #0
-__all__ = ['PRESETS', 'OmniMotion', 'OmniMotionTracker']
+__all__ = ['PRESETS', 'RENAMED', 'OmniMotion', 'OmniMotionTracker']
 
 # %% ../nbs/09_train.ipynb #c2ef5c9e
 _BASE = dict(near=0.0, far=2.0, mask_near=0.0, mask_near_until=0.0, window=None, n_long=4, w_rgb=1.0, w_smooth=10.0, w_depth=10.0, w_dist=1.0,
@@ -34,6 +34,8 @@ _BASE = dict(near=0.0, far=2.0, mask_near=0.0, mask_near_until=0.0, window=None,
              match_radius=3,          # a match also sets failed pixels this close to it whose colour agrees (0: keypoints only)
              match_tol=0.06,          # that colour agreement (`spread_matches` in `02_flow`)
              match_weight=50.0,       # how much more often training draws a matched pixel than a dense-flow one
+             w_vis=0.0,               # weight of the visibility loss (`07_losses`): depth ordering from neighbouring frames' cycle checks
+             vis_pairs=4, vis_points=64,   # its batch: pairs of neighbouring frames x pixels (half hidden, half visible)
              chunk_samples=16384)   # a CPU step goes in pieces of at most this many ray samples (see `train_step`)
 PRESETS = {
     # seconds on a CPU: for tests
@@ -45,22 +47,31 @@ PRESETS = {
     'cpu': dict(_BASE, steps=2500, n_pairs=8, n_points=128, n_samples=8, volume_hidden=64, volume_layers=3, volume_freqs=5,
                 bij_layers=6, bij_hidden=64, bij_freqs=4, latent_dim=16, lr_latent=1e-2, lr_deform=2e-3, lr_color=3e-3,
                 lr_halve_every=1000, mask_near=0.25, mask_near_until=0.25),   # the nearest 2 of 8 samples off for the first quarter
-    # the official configuration: 100k steps, 8 pairs x 256 points, 32 samples on [0, 2], lr 1e-3 / 1e-4 / 3e-4 halved every 20k
-    'paper': dict(_BASE, steps=100_000, n_pairs=8, n_points=256, n_samples=32, volume_hidden=256, volume_layers=4, volume_freqs=8,
-                  bij_layers=6, bij_hidden=256, bij_freqs=4, latent_dim=128, lr_latent=1e-3, lr_deform=1e-4, lr_color=3e-4,
-                  lr_halve_every=20_000, checkpoint_every=5000, mask_near=0.2, mask_near_until=0.04),
+    # the official schedule and batch (100k steps, 8 pairs x 256 points, 32 samples on [0, 2], lr 1e-3 / 1e-4 / 3e-4
+    # halved every 20k) on smaller networks than the official ones (0.84 M parameters against 2.98 M: no GaborNet,
+    # 2-layer couplings, no affine map): not the paper's network, hence the name
+    'paper-schedule': dict(_BASE, steps=100_000, n_pairs=8, n_points=256, n_samples=32, volume_hidden=256, volume_layers=4,
+                  volume_freqs=8, bij_layers=6, bij_hidden=256, bij_freqs=4, latent_dim=128, lr_latent=1e-3, lr_deform=1e-4,
+                  lr_color=3e-4, lr_halve_every=20_000, checkpoint_every=5000, mask_near=0.2, mask_near_until=0.04),
+    # one GPU, minutes per clip: the cpu preset's design with 4x the rays, 4x the samples, wider networks and 6x the
+    # steps, in bfloat16 (amp). Not yet measured on a GPU: bench/device_check.sh is the check to run when one is lent
+    'gpu': dict(_BASE, steps=15_000, n_pairs=8, n_points=512, n_samples=32, volume_hidden=256, volume_layers=4, volume_freqs=8,
+                bij_layers=6, bij_hidden=128, bij_freqs=4, latent_dim=64, lr_latent=1e-2, lr_deform=2e-3, lr_color=3e-3,
+                lr_halve_every=5000, checkpoint_every=2500, mask_near=0.25, mask_near_until=0.1),
 }
+RENAMED = {'paper': 'paper-schedule'}   # old preset names -> new, for a helpful error
 
 # %% ../nbs/09_train.ipynb #83af6a60
 class OmniMotion:
     "One video's OmniMotion representation: canonical volume + per-frame bijections, fitted to the video's flows."
     def __init__(self, video,              # T x H x W x 3 array in [0, 1], or anything `load_video` reads
-                 preset: str = "cpu",       # 'tiny', 'cpu' or 'paper' (see PRESETS)
+                 preset: str = "cpu",       # 'tiny', 'cpu', 'gpu' or 'paper-schedule' (see PRESETS)
                  device=None,               # default: CUDA when available
                  seed: int = 0,
                  flow_cache=None,           # folder for the flow cache
                  flows=None,                # precomputed `PairFlows` (skips flow computation)
                  **overrides):              # any preset entry, e.g. steps=500, n_samples=32
+        if preset in RENAMED: raise ValueError(f"the preset {preset!r} is now called {RENAMED[preset]!r} (the paper's schedule, not its network)")
         if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {list(PRESETS)}")
         unknown = set(overrides) - set(PRESETS[preset])
         if unknown: raise ValueError(f"unknown settings {sorted(unknown)}; valid ones: {sorted(PRESETS[preset])}")
@@ -114,9 +125,17 @@ def _prepare_flows(self: OmniMotion, progress: bool = True):
     self.targets_t = torch.as_tensor(target.reshape(len(pf.pairs), -1, 2), device=self.device)
     weights = None if getattr(pf, 'matched', None) is None else torch.as_tensor(1 + (c['match_weight'] - 1) * pf.matched, device=self.device)
     self.sampler = HardExampleSampler(torch.as_tensor(pf.masks, device=self.device), c['hard_fraction'], weights)
+    self.vis_samplers = _visibility_samplers(pf, self.device) if c['w_vis'] else None
     if getattr(self, '_pending_sampler_state', None) is not None:
         self.sampler.load_state_dict(self._pending_sampler_state); self._pending_sampler_state = None
 OmniMotion._prepare_flows = _prepare_flows
+
+def _visibility_samplers(pf, device):
+    "Samplers of hidden and of visible pixels of neighbouring frames (`occlusion_evidence`), and those pairs' indices."
+    rows, hidden, visible = occlusion_evidence(pf)
+    if not hidden.any(): return None                          # nothing is ever hidden: no evidence to learn from
+    draw = lambda m: HardExampleSampler(torch.as_tensor(m, device=device), hard_fraction=0.0)
+    return torch.as_tensor(rows, device=device), draw(hidden), draw(visible)
 
 # %% ../nbs/09_train.ipynb #13dc0973
 def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
@@ -151,8 +170,28 @@ def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
     L['depth'] = depth_range_loss(xt[:, 0, :, 2], c['near'], c['far'])
     L['dist'] = distortion_loss(out['weights'], out['depths'])
     total = L['flow'] + c['w_rgb'] * L['rgb'] + c['w_smooth'] * L['smooth'] + c['w_depth'] * L['depth'] + c['w_dist'] * L['dist']
+    if c['w_vis'] and self.vis_samplers is not None:
+        L['vis'] = _visibility_term(self, generator)
+        total = total + c['w_vis'] * L['vis']
     return total, L, (pairs, pix, errors.reshape(B, P))
 OmniMotion._losses = _losses
+
+def _visibility_term(self: OmniMotion, generator=None):
+    "The occlusion test of `track` (made soft) on pixels of neighbouring frames, against the cycle check's evidence."
+    c, (rows, hidden, visible) = self.config, self.vis_samplers
+    half = c['vis_pairs'] // 2 or 1
+    (ph, xh), (pv, xv) = hidden.sample(half, c['vis_points'], generator), visible.sample(half, c['vis_points'], generator)
+    pairs, pix = rows[torch.cat([ph, pv])], torch.cat([xh, xv])
+    label = torch.cat([torch.ones_like(xh), torch.zeros_like(xv)]).reshape(-1).float()
+    t_i, t_j = (self.pairs_t[pairs, k][:, None].expand_as(pix).reshape(-1) for k in (0, 1))
+    xy = torch.stack([pix % self.W, pix // self.W], -1).float().reshape(-1, 2)
+    out = render_rays(self.bij, self.volume, xy, t_i, self.size, c['n_samples'], c['near'], c['far'],
+                      stratified=True, generator=generator, targets=t_j[:, None])
+    xy_j, depth_j = out['xy_targets'][:, 0], out['depth_targets'][:, 0]
+    seen = render_rays(self.bij, self.volume, xy_j.detach(), t_j, self.size, c['n_samples'], c['near'], c['far'])
+    score = weight_in_front(seen, depth_j, c['near'], c['far'], softness=0.25)
+    inside = ~outside_frame(xy_j.detach(), self.size)         # leaving the frame is `track`'s other test, not this one's
+    return visibility_loss(score[inside], label[inside]) if inside.any() else score.new_zeros(())
 
 def _set_lr(self: OmniMotion):
     f = 0.5 ** (self.step // self.config['lr_halve_every'])

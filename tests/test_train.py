@@ -31,8 +31,8 @@ def params(model):
 
 
 def test_presets():
-    assert {'tiny', 'cpu', 'paper'} <= set(PRESETS)
-    p = PRESETS['paper']
+    assert {'tiny', 'cpu', 'gpu', 'paper-schedule'} <= set(PRESETS)
+    p = PRESETS['paper-schedule']
     assert (p['steps'], p['n_pairs'], p['n_points'], p['n_samples']) == (100_000, 8, 256, 32)
     assert (p['near'], p['far'], p['lr_latent'], p['lr_deform'], p['lr_color'], p['lr_halve_every']) == (0.0, 2.0, 1e-3, 1e-4, 3e-4, 20_000)
 
