@@ -42,7 +42,7 @@ def child(preset, device, steps, frames, impl, threads):
             ti = i.repeat(len(p)); tj = j.repeat(len(p))
             out = render_rays(m.bij, m.volume, xy, ti, m.size, c['n_samples'], c['near'], c['far'], stratified=True,
                               generator=m.gen, targets=tj[:, None])
-            target = m.targets_t[pairs[b], p]
+            target = m._targets(pairs[b:b + 1], p[None])[0]
             loss = (out['xy_targets'][:, 0] - target).abs().sum(-1).mean()
             loss = loss + c['w_rgb'] * photometric_loss(out['rgb'], m.video_t[ti, xy[:, 1].long(), xy[:, 0].long()])
             if b < max(1, len(pairs) // 4) and 0 < int(i) < m.T - 1:   # the same quarter of the rays as the fast step

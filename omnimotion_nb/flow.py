@@ -21,7 +21,7 @@ from .data import default_device
 __all__ = ['compute_flow', 'flow_pairs', 'sample_flow', 'cycle_consistency_mask', 'PairFlows', 'compute_pair_flows',
            'chained_pair_flows', 'descriptor_matches', 'add_matches', 'match_agreement', 'trusted_pairs',
            'trusted_matches', 'spread_matches', 'flow_to_color', 'color_wheel', 'draw_flow_arrows', 'endpoint_error',
-           'occlusion_evidence']
+           'occlusion_evidence', 'pair_flows_on_disk']
 
 # %% ../nbs/02_flow.ipynb #66b1d88a
 def _gray8(frame):
@@ -274,20 +274,23 @@ def chained_pair_flows(video: np.ndarray,  # T x H x W x 3 in [0, 1]
     steps = np.array([(t, t + 1) for t in range(T - 1)] + [(t + 1, t) for t in range(T - 1)])
     base = compute_pair_flows(video, steps, cache_dir=cache_dir, progress=progress, **kw)
     ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
+    grid = np.stack([xs, ys], -1)
     flows = np.empty((len(pairs), H, W, 2), np.float32); masks = np.empty((len(pairs), H, W), bool)
-    for k, (i, j) in enumerate(pairs.tolist()):
-        d = 1 if j > i else -1
-        pos = np.stack([xs, ys], -1); ok = np.ones((H, W), bool)
-        for t in range(i, j, d):
+    walks = {}                                  # (start, direction) -> {end: [pair indices]}
+    for k, (i, j) in enumerate(pairs.tolist()): walks.setdefault((i, 1 if j > i else -1), {}).setdefault(j, []).append(k)
+    for (i, d), ends in walks.items():          # one walk per start and direction: a shorter chain is a longer one's prefix
+        pos, ok = grid.copy(), np.ones((H, W), bool)
+        for t in range(i, max(ends) if d > 0 else min(ends), d):
             f, m = base.get(t, t + d)
             ok &= sample_flow(m[..., None].astype(np.float32), pos)[..., 0] > 0.5
             pos = pos + sample_flow(f, pos)
             ok &= (pos[..., 0] >= 0) & (pos[..., 0] <= W - 1) & (pos[..., 1] >= 0) & (pos[..., 1] <= H - 1)
-        flows[k] = pos - np.stack([xs, ys], -1); masks[k] = ok
+            for k in ends.get(t + d, ()): flows[k] = pos - grid; masks[k] = ok
     if refine_px:   # direct flow has no drift: take it wherever it agrees with the chain (the chain decides which pixels are kept)
         direct = compute_pair_flows(video, pairs, cache_dir=cache_dir, progress=progress, **kw)
-        agree = np.linalg.norm(direct.flows - flows, axis=-1) < refine_px
-        flows[agree] = direct.flows[agree]
+        for k in range(len(pairs)):             # pair by pair: no P x H x W temporaries
+            agree = np.linalg.norm(direct.flows[k] - flows[k], axis=-1) < refine_px
+            flows[k][agree] = direct.flows[k][agree]
     return PairFlows(pairs, flows, masks)
 
 # %% ../nbs/02_flow.ipynb #61bc8250
@@ -460,3 +463,14 @@ def occlusion_evidence(pf: PairFlows):
     lands = pf.flows[idx] + np.stack([xs, ys], -1)
     inside = (lands[..., 0] >= 0) & (lands[..., 0] <= W - 1) & (lands[..., 1] >= 0) & (lands[..., 1] <= H - 1)
     return idx, ~pf.masks[idx] & inside, pf.masks[idx].copy()
+
+# %% ../nbs/02_flow.ipynb #a1f0c004
+def pair_flows_on_disk(pf: PairFlows, folder) -> PairFlows:
+    """`pf` written to `folder` as one `.npy` per array and read back memory-mapped (read-only): flows, masks and
+    `matched` stay on disk, and reading a few pixels reads only their pages."""
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    def keep(name, a):
+        if a is None: return None
+        np.save(folder / f"{name}.npy", np.ascontiguousarray(a))
+        return np.load(folder / f"{name}.npy", mmap_mode='r')
+    return PairFlows(np.asarray(pf.pairs), keep('flows', pf.flows), keep('masks', pf.masks), keep('matched', pf.matched))

@@ -43,23 +43,24 @@ class HardExampleSampler:
     """Samples (pair, pixel) training examples: half uniformly among valid pixels, half in proportion to the last flow
     error. `weights` (P x H x W, optional) makes the uniform half draw some valid pixels more often than others."""
     def __init__(self, masks: torch.Tensor, hard_fraction: float = 0.5, weights=None):
-        self.valid = masks.reshape(len(masks), -1).float()           # P x HW, 1 where the flow is kept
-        if (self.valid.sum(1) == 0).all(): raise ValueError("no frame pair has any cycle-consistent flow to learn from")
+        self.valid = masks.reshape(len(masks), -1).bool()            # P x HW, True where the flow is kept (1 byte a pixel)
+        self.usable = torch.nonzero(self.valid.any(1))[:, 0]         # pairs with any valid pixel: once, not per step
+        if len(self.usable) == 0: raise ValueError("no frame pair has any cycle-consistent flow to learn from")
         if weights is not None and weights.shape != masks.shape:
             raise ValueError(f"weights must have the masks' shape {tuple(masks.shape)}, got {tuple(weights.shape)}")
-        self.prior = self.valid if weights is None else self.valid * weights.reshape(len(masks), -1).float()
-        self.error = self.valid.clone()                              # optimistic start: every valid pixel is "hard"
+        self.prior = self.valid if weights is None else _compact(self.valid * weights.reshape(len(masks), -1).float())
+        # float32: the hard half draws in proportion to it, and rounding to float16 would change the draws
+        self.error = self.valid.float()                              # optimistic start: every valid pixel is "hard"
         self.hard_fraction = hard_fraction
 
     def sample(self, n_pairs: int, n_points: int, generator=None):
         "Pair indices (n_pairs) and flat pixel indices (n_pairs x n_points)."
-        usable = torch.nonzero(self.valid.sum(1) > 0)[:, 0]
-        pick = torch.randint(len(usable), (n_pairs,), generator=generator)
-        pairs = usable[pick.to(usable.device)]
+        pick = torch.randint(len(self.usable), (n_pairs,), generator=generator)
+        pairs = self.usable[pick.to(self.usable.device)]
         n_hard = int(round(n_points * self.hard_fraction))
         idx = []
         if n_points > n_hard:   # uniform among the valid pixels (or as `weights` says)
-            idx.append(torch.multinomial(self.prior[pairs].cpu(), n_points - n_hard, replacement=True, generator=generator))
+            idx.append(torch.multinomial(self.prior[pairs].float().cpu(), n_points - n_hard, replacement=True, generator=generator))
         if n_hard:              # in proportion to the last flow error
             hard = torch.multinomial(((self.error[pairs] + 1e-8) * self.valid[pairs]).cpu(), n_hard, replacement=True, generator=generator)
             idx.append(hard)
@@ -71,6 +72,11 @@ class HardExampleSampler:
 
     def state_dict(self): return {'error': self.error.clone()}
     def load_state_dict(self, s): self.error = s['error'].to(self.valid.device)
+
+def _compact(prior):
+    "`prior` as uint8 when that is exact (whole numbers 0-255, e.g. valid x match weight 50), else as it is."
+    exact = bool((prior >= 0).all() and (prior <= 255).all() and (prior == prior.round()).all())
+    return prior.to(torch.uint8) if exact else prior
 
 # %% ../nbs/07_losses.ipynb #e2e720b5
 def visibility_loss(score, hidden):

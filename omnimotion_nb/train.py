@@ -6,14 +6,14 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/train.html.md"""
 
 # %% ../nbs/09_train.ipynb #5d64bc51
 from __future__ import annotations
-import math, os, time, warnings
+import math, os, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
 
 from .data import load_video, default_device
-from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, trusted_matches, spread_matches, add_matches, occlusion_evidence
+from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, trusted_matches, spread_matches, add_matches, occlusion_evidence, pair_flows_on_disk
 from .volume import CanonicalVolume
 from .bijections import FrameBijections
 from .render import render_rays
@@ -118,17 +118,25 @@ def _prepare_flows(self: OmniMotion, progress: bool = True):
         if c['match_trust']: ms = trusted_matches(pf, ms, min_agree=c['match_trust'])   # real video: drop pairs whose matches the flow contradicts
         if c['match_radius'] > 0: pf = spread_matches(pf, ms, self.video, c['match_radius'], c['match_tol'])
         self._flows = add_matches(pf, ms)
+    if not isinstance(self._flows.flows, np.memmap):         # RAM holds a batch, not every pair: training reads flows from disk
+        if self.flow_cache is not None: Path(self.flow_cache).mkdir(parents=True, exist_ok=True)
+        self._flow_dir = tempfile.TemporaryDirectory(prefix='train_flows_', dir=self.flow_cache)   # removed with the model
+        self._flows = pair_flows_on_disk(self._flows, self._flow_dir.name)
     pf = self._flows
-    ys, xs = np.mgrid[0:self.H, 0:self.W].astype(np.float32)
-    target = pf.flows + np.stack([xs, ys], -1)                # where each pixel lands in frame j
     self.pairs_t = torch.as_tensor(pf.pairs, device=self.device)
-    self.targets_t = torch.as_tensor(target.reshape(len(pf.pairs), -1, 2), device=self.device)
-    weights = None if getattr(pf, 'matched', None) is None else torch.as_tensor(1 + (c['match_weight'] - 1) * pf.matched, device=self.device)
-    self.sampler = HardExampleSampler(torch.as_tensor(pf.masks, device=self.device), c['hard_fraction'], weights)
+    weights = None if getattr(pf, 'matched', None) is None else torch.as_tensor(np.asarray(pf.matched, np.float32), device=self.device) * (c['match_weight'] - 1) + 1
+    self.sampler = HardExampleSampler(torch.as_tensor(np.array(pf.masks), device=self.device), c['hard_fraction'], weights)
     self.vis_samplers = _visibility_samplers(pf, self.device) if c['w_vis'] else None
     if getattr(self, '_pending_sampler_state', None) is not None:
         self.sampler.load_state_dict(self._pending_sampler_state); self._pending_sampler_state = None
 OmniMotion._prepare_flows = _prepare_flows
+
+def _targets(self: OmniMotion, pairs, pix):
+    "Where sampled pixels (pairs n, flat pixels n x m) land in frame j: pixel + flow, read from the flows on disk."
+    p, x = pairs.cpu().numpy()[:, None], pix.cpu().numpy()
+    flow = self._flows.flows.reshape(len(self._flows), -1, 2)[p, x]          # reads only these pixels' pages
+    return torch.as_tensor(flow + np.stack([x % self.W, x // self.W], -1).astype(np.float32), device=self.device)
+OmniMotion._targets = _targets
 
 def _visibility_samplers(pf, device):
     "Samplers of hidden and of visible pixels of neighbouring frames (`occlusion_evidence`), and those pairs' indices."
@@ -150,7 +158,7 @@ def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
     out = render_rays(self.bij, self.volume, xy, t_i, self.size, c['n_samples'], c['near'], c['far'],
                       stratified=True, generator=generator, targets=t_j[:, None], amp=amp,
                       mask_near=c['mask_near'] if self.step < c['mask_near_until'] * c['steps'] else 0.0)
-    target = self.targets_t[pairs[:, None].expand(B, P), pix].reshape(-1, 2)
+    target = self._targets(pairs, pix).reshape(-1, 2)
     pred = out['xy_targets'][:, 0]
     errors = (pred - target).abs().sum(-1)
     L = dict(flow=errors.mean())
