@@ -60,3 +60,12 @@ def test_match_trust_counts_pairs_and_drops_fewer_at_lower_thresholds():
     kept = [int(c.split(' / ')[0]) for c in cells[2:]]
     dropped = [int(c.split(' / ')[1].split('%')[0]) for c in cells[2:]]
     assert 0 < kept[1] <= kept[0] <= 56 and dropped[0] <= dropped[1], out
+
+
+def test_scale_smoke_prints_a_row_per_clip_length():
+    out = run(BENCH / 'scale.py', '--smoke')
+    rows = [[c.strip() for c in l.strip('|').split('|')] for l in out.splitlines() if l.startswith(('| 8 |', '| 16 |'))]
+    assert [r[1] for r in rows] == ['56', '240'], out             # all ordered pairs of 8 and of 16 frames
+    for r in rows:
+        assert float(r[4].split()[0]) > 0 and float(r[5]) > 0, out   # ms per step, peak RSS
+    assert 'CPU per frame' in out, out
