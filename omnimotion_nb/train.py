@@ -115,6 +115,7 @@ def _prepare_flows(self: OmniMotion, progress: bool = True):
     if c['matches'] not in (None, 'sift'): raise ValueError(f"matches must be 'sift' or None, got {c['matches']!r}")
     if c['matches'] == 'sift' and getattr(self._flows, 'matched', None) is None:   # long-range links across occlusions, where the flow has none
         ms, pf = descriptor_matches(self.video, self._flows.pairs), self._flows
+        self._flows = None                                   # long clips: at most two copies of the flows at once
         if c['match_trust']: ms = trusted_matches(pf, ms, min_agree=c['match_trust'])   # real video: drop pairs whose matches the flow contradicts
         if c['match_radius'] > 0: pf = spread_matches(pf, ms, self.video, c['match_radius'], c['match_tol'])
         self._flows = add_matches(pf, ms)
