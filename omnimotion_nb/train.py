@@ -17,9 +17,9 @@ from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor
 from .volume import CanonicalVolume
 from .bijections import FrameBijections
 from .render import render_rays
-from .losses import (flow_loss, photometric_loss, smoothness_loss, depth_range_loss,
+from .losses import (flow_loss, flow_errors, photometric_loss, smoothness_loss, depth_range_loss,
                                   distortion_loss, visibility_loss, HardExampleSampler)
-from .occlusion import weight_in_front, outside_frame, blur_video, appearance_changed
+from .occlusion import weight_in_front, occlusion_decision, outside_frame, blur_video, appearance_changed
 from .baselines import check_queries
 
 # %% auto #0
@@ -152,8 +152,8 @@ def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
                       mask_near=c['mask_near'] if self.step < c['mask_near_until'] * c['steps'] else 0.0)
     target = self.targets_t[pairs[:, None].expand(B, P), pix].reshape(-1, 2)
     pred = out['xy_targets'][:, 0]
-    errors = (pred - target).abs().sum(-1)
-    L = dict(flow=errors.mean())
+    errors = flow_errors(pred, target)                        # per example: the sampler records them
+    L = dict(flow=flow_loss(pred, target))
     L['rgb'] = photometric_loss(out['rgb'], self.video_t[t_i, xy[:, 1].long(), xy[:, 0].long()])
     # smoothness on a quarter of the rays, as the official code does (it costs two more inverse maps per sample)
     s = max(1, len(xy) // 4)
@@ -331,7 +331,7 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
         seen = render_rays(self.bij, self.volume, xy.reshape(-1, 2), ts.repeat(n), self.size, c['n_samples'], c['near'],
                            c['far'], targets=back_to)
         score = weight_in_front(seen, depth.reshape(-1), c['near'], c['far']).reshape(n, self.T)
-        o = (score > thr) | outside_frame(xy, self.size)
+        o = occlusion_decision(score, xy, self.size, thr)                    # `08_occlusion`'s decision
         if frames is not None:
             o |= appearance_changed(frames, qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2), qq[:, 0].long().repeat_interleave(self.T),
                                     xy.reshape(-1, 2), ts.repeat(n), c['appearance_tol']).reshape(n, self.T)
