@@ -7,6 +7,8 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/train.html.md"""
 # %% ../nbs/09_train.ipynb #5d64bc51
 from __future__ import annotations
 import math, os, time, warnings
+from dataclasses import dataclass, asdict
+from typing import Optional
 from pathlib import Path
 import numpy as np
 import torch
@@ -23,41 +25,94 @@ from .occlusion import weight_in_front, occlusion_decision, outside_frame, blur_
 from .baselines import check_queries
 
 # %% auto #0
-__all__ = ['PRESETS', 'RENAMED', 'OmniMotion', 'OmniMotionTracker']
+__all__ = ['PRESETS', 'RENAMED', 'ModelConfig', 'OptimConfig', 'FlowConfig', 'TrackConfig', 'make_preset', 'OmniMotion',
+           'OmniMotionTracker']
 
 # %% ../nbs/09_train.ipynb #c2ef5c9e
-_BASE = dict(near=0.0, far=2.0, mask_near=0.0, mask_near_until=0.0, window=None, n_long=4, w_rgb=1.0, w_smooth=10.0, w_depth=10.0, w_dist=1.0,
-             hard_fraction=0.5, occlusion_threshold=0.5, occlusion='depth', appearance_tol=0.12, checkpoint_every=500, amp=True, flow_method='dis-chain', flow_weights=None,
-             flow_preset='precise',   # the DIS preset of `02_flow` (flow_method 'dis' or 'dis-chain')
-             matches='sift',          # add SIFT matches where the flow failed, to bridge occlusions (`02_flow`); None: off
-             match_trust=0.9,         # keep a pair's matches only where the flow confirms this fraction of those it can check; 0: all
-             match_radius=3,          # a match also sets failed pixels this close to it whose colour agrees (0: keypoints only)
-             match_tol=0.06,          # that colour agreement (`spread_matches` in `02_flow`)
-             match_weight=50.0,       # how much more often training draws a matched pixel than a dense-flow one
-             w_vis=0.0,               # weight of the visibility loss (`07_losses`): depth ordering from neighbouring frames' cycle checks
-             vis_pairs=4, vis_points=64,   # its batch: pairs of neighbouring frames x pixels (half hidden, half visible)
-             chunk_samples=16384)   # a CPU step goes in pieces of at most this many ray samples (see `train_step`)
+@dataclass
+class ModelConfig:
+    "The representation: canonical volume, per-frame bijections, samples along each ray."
+    volume_hidden: int = 64     # width of the canonical MLP F (`04_volume`)
+    volume_layers: int = 3      # its hidden layers
+    volume_freqs: int = 5       # Fourier-feature octaves of its input
+    bij_layers: int = 6         # coupling layers per bijection T_i (`05_bijections`)
+    bij_hidden: int = 64        # width of each coupling's MLP
+    bij_freqs: int = 4          # Fourier-feature octaves of the couplings' input
+    latent_dim: int = 16        # length of each frame's code
+    n_samples: int = 8          # samples per ray (`06_render`)
+    near: float = 0.0           # depth range of every frame's rays
+    far: float = 2.0
+
+# %% ../nbs/09_train.ipynb #dd4bb77b
+@dataclass
+class OptimConfig:
+    "The fit: steps, batch, learning rates, loss weights (`07_losses`), where to look hardest, checkpoints."
+    steps: int = 2500           # training steps
+    n_pairs: int = 8            # frame pairs per step
+    n_points: int = 128         # pixels per pair
+    lr_latent: float = 1e-2     # Adam learning rates: frame codes, couplings, volume ...
+    lr_deform: float = 2e-3
+    lr_color: float = 3e-3
+    lr_halve_every: int = 1000  # ... halved every this many steps
+    w_rgb: float = 1.0          # loss weights: colour, smooth 3D motion, depth range, distortion
+    w_smooth: float = 10.0
+    w_depth: float = 10.0
+    w_dist: float = 1.0
+    w_vis: float = 0.0          # visibility loss: depth ordering from neighbouring frames' cycle checks (0: off)
+    vis_pairs: int = 4          # its batch: pairs of neighbouring frames x pixels (half hidden, half visible)
+    vis_points: int = 64
+    hard_fraction: float = 0.5  # share of each batch drawn where the flow error is largest
+    mask_near: float = 0.25     # nearest samples made transparent (a fraction of them) ...
+    mask_near_until: float = 0.25   # ... for this fraction of the steps (the official code's trick, `06_render`)
+    checkpoint_every: int = 500
+    amp: bool = True            # bfloat16 for the volume on a GPU
+    chunk_samples: int = 16384  # a CPU step goes in pieces of at most this many ray samples (see `train_step`)
+
+# %% ../nbs/09_train.ipynb #3acdd0c6
+@dataclass
+class FlowConfig:
+    "The supervision (`02_flow`): which frame pairs, which flow, and SIFT matches across occlusions."
+    window: Optional[int] = None    # pairs within this many frames (None: all pairs; long clips get a window)
+    n_long: int = 4             # plus this many long-range partners per frame, with a window
+    flow_method: str = 'dis-chain'  # 'dis-chain' (consecutive DIS flows chained), 'dis' or 'raft'
+    flow_weights: Optional[str] = None  # RAFT's weights file
+    flow_preset: str = 'precise'    # the DIS preset
+    matches: Optional[str] = 'sift' # add SIFT matches where the flow failed, to bridge occlusions; None: off
+    match_trust: float = 0.9    # keep a pair's matches only where the flow confirms this fraction of those it can check
+    match_radius: int = 3       # a match also sets failed pixels this close to it whose colour agrees (0: keypoints only)
+    match_tol: float = 0.06     # that colour agreement (`spread_matches`)
+    match_weight: float = 50.0  # how much more often training draws a matched pixel than a dense-flow one
+
+# %% ../nbs/09_train.ipynb #2b215513
+@dataclass
+class TrackConfig:
+    "Tracking: the occlusion test (`08_occlusion`)."
+    occlusion: str = 'depth'    # 'depth' (the paper's), 'depth+appearance' or 'depth+roundtrip'
+    occlusion_threshold: float = 0.5   # weight in front of a point above which it is hidden
+    appearance_tol: float = 0.12    # the colour check of 'depth+appearance'
+
+# %% ../nbs/09_train.ipynb #cc9e63a0
+def make_preset(model: dict = {}, optim: dict = {}, flow: dict = {}, track: dict = {}) -> dict:
+    "The flat settings of a preset: each group's defaults with the given overrides."
+    groups = (ModelConfig(**model), OptimConfig(**optim), FlowConfig(**flow), TrackConfig(**track))
+    return {k: v for g in groups for k, v in asdict(g).items()}
+
 PRESETS = {
     # seconds on a CPU: for tests
-    'tiny': dict(_BASE, steps=40, n_pairs=4, n_points=32, n_samples=8, volume_hidden=32, volume_layers=2, volume_freqs=4,
-                 bij_layers=3, bij_hidden=32, bij_freqs=2, latent_dim=8, lr_latent=1e-2, lr_deform=3e-3, lr_color=3e-3,
-                 lr_halve_every=1000),
-    # minutes on a CPU for a 16-24 frame clip at ~100 px: the demo
-    # (8 samples per ray beat 16 at the same cost; 2500 steps scored as well as 4000 on four synthetic scenes: bench/RESULTS.md)
-    'cpu': dict(_BASE, steps=2500, n_pairs=8, n_points=128, n_samples=8, volume_hidden=64, volume_layers=3, volume_freqs=5,
-                bij_layers=6, bij_hidden=64, bij_freqs=4, latent_dim=16, lr_latent=1e-2, lr_deform=2e-3, lr_color=3e-3,
-                lr_halve_every=1000, mask_near=0.25, mask_near_until=0.25),   # the nearest 2 of 8 samples off for the first quarter
+    'tiny': make_preset(model=dict(volume_hidden=32, volume_layers=2, volume_freqs=4, bij_layers=3, bij_hidden=32, bij_freqs=2, latent_dim=8),
+                        optim=dict(steps=40, n_pairs=4, n_points=32, lr_deform=3e-3, mask_near=0.0, mask_near_until=0.0)),
+    # minutes on a CPU for a 16-24 frame clip at ~100 px: the demo (why these numbers: bench/RESULTS.md and HISTORY.md)
+    'cpu': make_preset(),
     # the official schedule and batch (100k steps, 8 pairs x 256 points, 32 samples on [0, 2], lr 1e-3 / 1e-4 / 3e-4
     # halved every 20k) on smaller networks than the official ones (0.84 M parameters against 2.98 M: no GaborNet,
     # 2-layer couplings, no affine map): not the paper's network, hence the name
-    'paper-schedule': dict(_BASE, steps=100_000, n_pairs=8, n_points=256, n_samples=32, volume_hidden=256, volume_layers=4,
-                  volume_freqs=8, bij_layers=6, bij_hidden=256, bij_freqs=4, latent_dim=128, lr_latent=1e-3, lr_deform=1e-4,
-                  lr_color=3e-4, lr_halve_every=20_000, checkpoint_every=5000, mask_near=0.2, mask_near_until=0.04),
-    # one GPU, minutes per clip: the cpu preset's design with 4x the rays, 4x the samples, wider networks and 6x the
-    # steps, in bfloat16 (amp). Not yet measured on a GPU: bench/device_check.sh is the check to run when one is lent
-    'gpu': dict(_BASE, steps=15_000, n_pairs=8, n_points=512, n_samples=32, volume_hidden=256, volume_layers=4, volume_freqs=8,
-                bij_layers=6, bij_hidden=128, bij_freqs=4, latent_dim=64, lr_latent=1e-2, lr_deform=2e-3, lr_color=3e-3,
-                lr_halve_every=5000, checkpoint_every=2500, mask_near=0.25, mask_near_until=0.1),
+    'paper-schedule': make_preset(model=dict(volume_hidden=256, volume_layers=4, volume_freqs=8, bij_hidden=256, latent_dim=128, n_samples=32),
+                                  optim=dict(steps=100_000, n_points=256, lr_latent=1e-3, lr_deform=1e-4, lr_color=3e-4,
+                                             lr_halve_every=20_000, checkpoint_every=5000, mask_near=0.2, mask_near_until=0.04)),
+    # one GPU, minutes per clip: the cpu design with 4x the rays, 4x the samples, wider networks and 6x the steps, in
+    # bfloat16 (amp). Not yet measured on a GPU: bench/device_check.sh is the check to run when one is lent
+    'gpu': make_preset(model=dict(volume_hidden=256, volume_layers=4, volume_freqs=8, bij_hidden=128, latent_dim=64, n_samples=32),
+                       optim=dict(steps=15_000, n_points=512, lr_halve_every=5000, checkpoint_every=2500, mask_near_until=0.1)),
 }
 RENAMED = {'paper': 'paper-schedule'}   # old preset names -> new, for a helpful error
 
