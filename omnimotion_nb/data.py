@@ -70,7 +70,7 @@ def _natural_key(path: Path):
 
 def _read_image(f: Path) -> np.ndarray:
     try: return iio.imread(f)
-    except Exception as e: raise ValueError(f"cannot read frame {f.name} of {f.parent}: {type(e).__name__}: {e}") from None
+    except Exception as e: raise ValueError(f"cannot read frame {f.name} of {f.parent}: {type(e).__name__}: {str(e).strip()[:120]}") from None
 
 def _read_folder(folder: Path) -> np.ndarray:
     files = sorted((f for f in folder.iterdir() if f.suffix.lower() in IMAGE_EXTS), key=_natural_key)
@@ -96,7 +96,7 @@ def _read_file(path: Path, max_frames=None) -> np.ndarray:
                 frames.append(fr[..., :3] if fr.ndim == 3 else np.repeat(fr[..., None], 3, -1))
             frames = np.stack(frames) if frames else np.zeros((0, 0, 0, 3), np.uint8)
     except Exception as e:
-        raise ValueError(f"cannot read video {path}: {type(e).__name__}: {e}") from e
+        raise ValueError(f"cannot read video {path}: {type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}") from None
     if max_frames is None or len(frames) < max_frames: _warn_if_short(path, len(frames))
     return frames
 
