@@ -346,7 +346,7 @@ def fit(self: OmniMotion,
     if callback is not None and not callable(callback): raise ValueError(f"callback must be callable, got a {type(callback).__name__}")
     ckpt = None if checkpoint_dir is None else Path(checkpoint_dir) / 'last.pt'
     if ckpt is not None and resume and ckpt.exists(): _resume(self, ckpt, resume)
-    if _nonfinite(self): raise ValueError(f"parameters {_nonfinite(self)[:3]} are NaN or infinite before training; load a good model or start afresh")
+    if _nonfinite(self): raise FloatingPointError(f"parameters {_nonfinite(self)[:3]} are NaN or infinite before training; load a good model or start afresh")
     self._prepare_flows(progress)
     good = copy.deepcopy(_training_state(self))    # the last good state, in memory: a blow-up goes back to it
     bar = tqdm(total=steps, initial=min(self.step, steps), desc="fitting OmniMotion", disable=not progress)

@@ -314,3 +314,76 @@ if __name__ == '__main__':      # the table and the count, for bench/BAD_INPUT.m
     n = {k: sum(o == k for _, o, _ in rows) for k in ('clear', 'silent', 'unclear', 'code ran')}
     print(f"\n{len(rows)} bad inputs tried: {n['clear']} clear errors (or warnings, or the right result), "
           f"{n['silent']} silent acceptances, {n['unclear']} unclear errors or tracebacks, {n['code ran']} files whose code ran")
+
+
+# ---- property-based: whatever comes in, the answer is a valid result or a ValueError that says why ----
+from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
+
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+DTYPES = st.sampled_from([np.uint8, np.uint16, np.float16, np.float32, np.float64, np.int32, np.bool_])
+
+
+@FAST
+@given(hnp.arrays(DTYPES, hnp.array_shapes(min_dims=1, max_dims=5, min_side=0, max_side=6)))
+def test_load_video_gives_a_video_or_a_value_error(a):
+    try: v = load_video(a)
+    except ValueError: return
+    assert v.dtype == np.float32 and v.ndim == 4 and v.shape[-1] == 3 and len(v) >= 2
+    assert np.isfinite(v).all() and v.min() >= 0 and v.max() <= 1
+
+
+@FAST
+@given(hnp.arrays(np.uint8, st.tuples(st.integers(2, 5), st.integers(1, 7), st.integers(5, 9), st.just(3))))
+def test_load_video_reads_every_uint8_video_exactly(a):
+    np.testing.assert_array_equal(np.round(load_video(a) * 255).astype(np.uint8), a)
+
+
+@FAST
+@given(hnp.arrays(st.sampled_from([np.float64, np.float32, np.int64]), hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5)),
+       st.tuples(st.integers(1, 10), st.integers(1, 40), st.integers(1, 40)))
+def test_check_queries_returns_valid_queries_or_a_value_error(q, shape):
+    try: out = check_queries(q, shape)
+    except ValueError: return
+    T, H, W = shape
+    assert out.dtype == np.float32 and out.ndim == 2 and out.shape[1] == 3
+    if len(out):
+        t, x, y = out.T
+        assert np.isfinite(out).all() and (t == np.round(t)).all() and t.min() >= 0 and t.max() <= T - 1
+        assert x.min() >= -0.5 and x.max() <= W - 0.5 and y.min() >= -0.5 and y.max() <= H - 0.5
+
+
+@FAST
+@given(st.integers(1, 10), st.integers(1, 40), st.integers(1, 40), st.data())
+def test_check_queries_accepts_every_query_inside_the_video(T, H, W, data):
+    n = data.draw(st.integers(1, 6))
+    t = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, T - 1)))
+    x = data.draw(hnp.arrays(np.float64, n, elements=st.floats(-0.5, W - 0.5)))
+    y = data.draw(hnp.arrays(np.float64, n, elements=st.floats(-0.5, H - 0.5)))
+    q = np.stack([t, x, y], 1)
+    np.testing.assert_array_equal(check_queries(q, (T, H, W, 3)), q.astype(np.float32))
+
+
+@FAST
+@given(st.integers(1, 6), st.integers(2, 8), st.sampled_from(['first', 'strided']), st.data())
+def test_tapvid_metrics_are_fractions_and_perfect_tracks_score_one(N, T, mode, data):
+    coords = lambda: hnp.arrays(np.float64, (N, T, 2), elements=st.floats(-10, 300))
+    gt, pred = data.draw(coords()), data.draw(coords())
+    go, po = data.draw(hnp.arrays(bool, (N, T))), data.draw(hnp.arrays(bool, (N, T)))
+    qt = data.draw(hnp.arrays(np.int64, N, elements=st.integers(0, T - 1)))
+    q = np.concatenate([qt[:, None], gt[np.arange(N), qt]], 1)
+    m = tapvid_metrics(q, gt, go, pred, po, mode)
+    for k in ('AJ', 'delta_avg', 'OA'): assert np.isnan(m[k]) or 0 <= m[k] <= 1, (k, m[k])
+    if not np.isnan(m['AJ']) and not np.isnan(m['delta_avg']): assert m['AJ'] <= m['delta_avg'] + 1e-12
+    best = tapvid_metrics(q, gt, go, gt, go, mode)
+    assert np.isnan(best['OA']) or best['OA'] == 1
+    assert np.isnan(best['AJ']) or best['AJ'] == 1
+
+
+@FAST
+@given(*[hnp.arrays(st.sampled_from([np.float64, np.int64, np.bool_]), hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4))
+         for _ in range(5)])
+def test_tapvid_metrics_refuses_inconsistent_inputs_with_a_value_error(q, gt, go, pr, po):
+    try: m = tapvid_metrics(q, gt, go, pr, po)
+    except ValueError: return
+    assert set(m) >= {'AJ', 'delta_avg', 'OA'}
