@@ -284,21 +284,27 @@ def save(self: OmniMotion, path) -> Path:
     return path
 
 _FILE_KEYS = ('config', 'step', 'history', 'bij', 'volume', 'opt', 'gen', 'sampler', 'video', 'video_sha')
+# files of earlier versions hold the video as a uint8 numpy array: admit what numpy arrays are made of, nothing else
+_NUMPY_PARTS = [np.ndarray, np.dtype, (getattr(np, '_core', None) or np.core).multiarray._reconstruct,
+                *{type(np.dtype(t)) for t in (np.uint8, np.float32, np.float64, np.int64, np.bool_)}]
 
 def _read_checkpoint(path) -> dict:
     "A file written by `save`, opened with `weights_only=True`: tensors and builtin types only, so no code in it runs."
-    try: s = torch.load(path, map_location='cpu', weights_only=True)
+    try:
+        with torch.serialization.safe_globals(_NUMPY_PARTS): s = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as e:
         asks = re.findall(r'GLOBAL ([\w.]+)', str(e))
         if not asks: raise ValueError(f"{path} is not a readable OmniMotion file (corrupt?); delete it or use another path") from None
-        raise ValueError(f"{path} asks for {asks[0]}, not only tensors and builtin types; refused, since opening it could run "
-                         "code (files written before this check hold numpy arrays: save them again from a trusted copy)") from None
+        raise ValueError(f"{path} asks for {asks[0]}, which is neither a tensor, a numpy array nor a builtin type; refused, "
+                         "since opening it could run code") from None
     except Exception as e:
         raise ValueError(f"{path} is not a readable OmniMotion file ({type(e).__name__}: truncated or corrupt?); delete it or use another path") from None
     missing = set(_FILE_KEYS) - set(s) if isinstance(s, dict) else set(_FILE_KEYS)
     if missing: raise ValueError(f"{path} is not an OmniMotion file: it lacks {sorted(missing)}")
     v = s['video']
-    if not isinstance(v, torch.Tensor) or v.dtype != torch.float32 or v.ndim != 4 or _video_hash(v.numpy()) != s['video_sha']:
+    if isinstance(v, np.ndarray) and v.dtype == np.uint8 and v.ndim == 4:   # an earlier version's file: its 8-bit video
+        s['video'] = torch.from_numpy(v.astype(np.float32) / 255)         # (video_sha: the float video it was trained on)
+    elif not isinstance(v, torch.Tensor) or v.dtype != torch.float32 or v.ndim != 4 or _video_hash(v.numpy()) != s['video_sha']:
         raise ValueError(f"{path} holds no float32 video matching its checksum (corrupt, or written by an older version)")
     return s
 
