@@ -61,6 +61,7 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
               demo=False,              # use the bundled demo clip (its true tracks score the result)
               device=None, seed=0,
               fps=8, progress=True,
+              resume=True,             # `OmniMotion.fit`'s: continue `out/checkpoints/last.pt` if its settings match; 'force': anyway
              ) -> dict:
     "Track points through a clip and write tracks.npz, tracks.mp4 and summary.json to `out`. Returns the summary."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
@@ -89,7 +90,7 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
         from omnimotion_nb.train import OmniMotion
         model = OmniMotion(video_arr, preset=preset, device=device, seed=seed, flow_cache=out / 'flow_cache',
                            **({} if steps is None else dict(steps=steps)))   # in the config, so its fractions follow
-        model.fit(checkpoint_dir=out / 'checkpoints', progress=progress)
+        model.fit(checkpoint_dir=out / 'checkpoints', progress=progress, resume=resume)
         model.save(out / 'model.pt')
         t1 = time.time()
         tracks, occluded = model.track(q)
@@ -142,6 +143,8 @@ def main(argv=None):
     t.add_argument('--device', default=None, help="cuda or cpu (default: cuda when available)")
     t.add_argument('--seed', type=int, default=0)
     t.add_argument('--quiet', action='store_true', help="no progress bars")
+    t.add_argument('--resume', choices=('yes', 'no', 'force'), default='yes', help="continue OUT/checkpoints/last.pt: yes (if made "
+                   "with the same settings; default), no (start afresh, overwriting it), force (whatever its settings)")
 
     e = sub.add_parser('evaluate', help="score a method on a TAP-Vid-DAVIS-style folder (frames/<idx>/ + one .pkl)")
     e.add_argument('root', help="folder with frames/<video_idx>/*.jpg and one .pkl")
@@ -158,7 +161,8 @@ def main(argv=None):
         if a.command == 'track':
             if a.video is None and not a.demo: p.error("track needs a VIDEO or --demo")
             s = run_track(a.video, a.out, a.method, a.preset, a.steps, a.queries, a.grid, a.query_frame,
-                          a.max_frames, a.size, a.demo, a.device, a.seed, progress=not a.quiet)
+                          a.max_frames, a.size, a.demo, a.device, a.seed, progress=not a.quiet,
+                          resume={'yes': True, 'no': False, 'force': 'force'}[a.resume])
             _print_summary(s)
             print(f"wrote {a.out}/tracks.npz, {a.out}/{s['video']}, {a.out}/summary.json")
         else:

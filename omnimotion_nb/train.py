@@ -335,8 +335,8 @@ def _resume(self: OmniMotion, ckpt: Path, resume):
     changed = _changed_settings(s['config'], {k: os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in self.config.items()})
     changed.pop('steps', None)    # a longer run may continue a shorter one (schedules that are fractions of steps then shift)
     if changed and resume != 'force':
-        raise ValueError(f"{ckpt} was trained with other settings (was, now: {changed}); resume='force' continues it with "
-                         "the current ones, resume=False starts afresh and overwrites it")
+        raise ValueError(f"{ckpt} was trained with other settings (was, now: {changed}); resume='force' (command line: --resume "
+                         "force) continues it with the current ones, resume=False (--resume no) starts afresh and overwrites it")
     self.load_state_dict(s)
 
 def fit(self: OmniMotion,

@@ -131,6 +131,13 @@ def _changed_settings(ctx):
     return ctx.om(checkpoint_every=5, lr_color=1e-3).fit(10, checkpoint_dir=ctx.d / 'ck_changed', progress=False)
 
 
+def _cli_changed_settings(ctx):
+    "A second `track` into the same --out with another seed: its checkpoint was made with other settings."
+    args = ['track', str(ctx.clip), '--out', str(ctx.d / 'out_seed'), '--preset', 'tiny', '--steps', '2', '--quiet']
+    assert cli(ctx, *args)[0] == 0
+    return cli(ctx, *args, '--seed', '1')
+
+
 def _corrupt_flow_cache(ctx):
     from omnimotion_nb.flow import compute_pair_flows
     d = ctx.d / 'flowcache_corrupt'
@@ -249,6 +256,7 @@ CASES = [
     Case('omnimotion-nb track', '--grid 0', lambda c: cli(c, 'track', str(c.clip), '--out', str(c.d / 'o'), '--method', 'still', '--grid', '0'), 'n must be at least 1', 'cli'),
     Case('omnimotion-nb track', '--query-frame 99', lambda c: cli(c, 'track', str(c.clip), '--out', str(c.d / 'o'), '--method', 'still', '--query-frame', '99'), 'outside', 'cli'),
     Case('omnimotion-nb track', '--max-frames -1', lambda c: cli(c, 'track', str(c.clip), '--out', str(c.d / 'o'), '--method', 'still', '--max-frames', '-1'), 'max_frames', 'cli'),
+    Case('omnimotion-nb track', 'same --out, other settings (--seed 1)', _cli_changed_settings, "other settings (was, now: {'seed': (0, 1)})", 'cli'),
     Case('omnimotion-nb track', '--preset huge', lambda c: cli(c, 'track', str(c.clip), '--out', str(c.d / 'o'), '--preset', 'huge', '--quiet'), 'unknown preset', 'cli'),
     Case('omnimotion-nb evaluate', 'missing folder', lambda c: cli(c, 'evaluate', str(c.d / 'nowhere')), 'no such data folder', 'cli'),
     Case('omnimotion-nb evaluate', 'annotation pickle carrying code', lambda c: cli(c, 'evaluate', str(c.d / 'davis_evil'), '--method', 'still', '--quiet'), 'refused', 'cli'),
@@ -291,6 +299,16 @@ def _outcome(case: Case, ctx: Ctx):
     if case.kind == 'result':
         return ('clear', case.expect) if case.check(result) else ('silent', 'wrong result, no error')
     return 'silent', 'accepted' + (f" (warnings: {said})" if said else '')
+
+
+def test_cli_resume_force_continues_a_checkpoint_of_other_settings(ctx):
+    args = ['track', str(ctx.clip), '--out', str(ctx.d / 'out_force'), '--preset', 'tiny', '--steps', '2', '--quiet']
+    assert cli(ctx, *args)[0] == 0
+    first = OmniMotion.load(ctx.d / 'out_force' / 'model.pt').history
+    assert cli(ctx, *args, '--seed', '1')[0] == 2
+    assert cli(ctx, *args, '--seed', '1', '--steps', '4', '--resume', 'force') == (0, '')
+    forced = OmniMotion.load(ctx.d / 'out_force' / 'model.pt')
+    assert forced.step == 4 and forced.config['seed'] == 1 and forced.history[:2] == first   # continued the first run
 
 
 @pytest.fixture(scope='module')
