@@ -131,20 +131,21 @@ _FRACTIONS = ('hard_fraction', 'occlusion_threshold', 'match_trust', 'mask_near'
 _OPTIONAL = ('matches', 'chunk_samples', 'window', 'flow_weights')                                               # None is valid
 
 def _check_settings(config: dict, defaults: dict):
-    "Each setting of `defaults` (a preset) in `config` has the kind of the preset's value and a sensible range."
+    "Each setting of `defaults` (a preset) in `config` has the kind of the preset's value and a sensible range (numpy numbers become Python ones)."
     for k, d in defaults.items():
         v = config[k]
         if v is None and (d is None or k in _OPTIONAL): continue
         if isinstance(d, bool):
             if not isinstance(v, (bool, np.bool_)): raise ValueError(f"setting {k} must be True or False, got {v!r}")
         elif isinstance(d, int) or k == 'window':                 # whole numbers; counts at least 1
-            _whole(v, f"setting {k}", 1 if k in _COUNTS or k.endswith(('_layers', '_hidden')) else min(0, d or 0))
+            config[k] = _whole(v, f"setting {k}", 1 if k in _COUNTS or k.endswith(('_layers', '_hidden')) else min(0, d or 0))
         elif isinstance(d, float):
             if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
                 raise ValueError(f"setting {k} must be a finite number, got {v!r}")
             if k.startswith('lr_') and v <= 0: raise ValueError(f"setting {k} (a learning rate) must be positive, got {v}")
             if k in _FRACTIONS and not 0 <= v <= 1: raise ValueError(f"setting {k} must be in [0, 1], got {v}")
             if d >= 0 and v < 0 and k not in ('near', 'far'): raise ValueError(f"setting {k} must be >= 0, got {v}")
+            config[k] = float(v)
         elif isinstance(d, str) and not isinstance(v, str): raise ValueError(f"setting {k} must be a string such as {d!r}, got {v!r}")
         elif k == 'flow_weights' and not isinstance(v, (str, os.PathLike)): raise ValueError(f"setting flow_weights must be a file path, got {v!r}")
     if not config['far'] > config['near']: raise ValueError(f"setting far ({config['far']}) must be greater than near ({config['near']})")
@@ -152,7 +153,8 @@ def _check_settings(config: dict, defaults: dict):
 def _check_setup(self: OmniMotion):
     "Called by `__init__`: the settings, the video's values, the device and the given flows, before any work is done."
     _check_settings(self.config, PRESETS[self.config['preset']])
-    _whole(self.config['seed'], 'seed', 0)
+    if not isinstance(self.config['seed'], int) or _whole(self.config['seed'], 'seed', 0) is None:
+        raise ValueError(f"seed must be a whole number >= 0 (a Python int), got {self.config['seed']!r}")
     v = self.video
     if not np.isfinite(v).all() or v.min() < 0 or v.max() > 1: self.video = load_video(v)   # it names the problem (or clips rounding errors)
     self.device = resolve_device(self.device)
@@ -246,9 +248,14 @@ def _training_state(self: OmniMotion) -> dict:
                 volume=self.volume.state_dict(), opt=self.opt.state_dict(), gen=self.gen.get_state(),
                 sampler=None if self.sampler is None else self.sampler.state_dict())
 
+def _plain_config(config: dict) -> dict:
+    "The settings as builtin types (a path as a string, a numpy number as a Python one), as files store them."
+    plain = lambda v: os.fspath(v) if isinstance(v, os.PathLike) else v.item() if isinstance(v, np.generic) else v
+    return {k: plain(v) for k, v in config.items()}
+
 def state_dict(self: OmniMotion) -> dict:
     "Everything `load` needs, in plain tensors and builtin types only (so it opens with `weights_only=True`)."
-    return dict(_training_state(self), config={k: os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in self.config.items()},
+    return dict(_training_state(self), config=_plain_config(self.config),
                 video=torch.from_numpy(np.ascontiguousarray(self.video, np.float32)), video_sha=_video_hash(self.video))
 
 def _video_hash(video):
@@ -332,7 +339,7 @@ def _resume(self: OmniMotion, ckpt: Path, resume):
     s = _read_checkpoint(ckpt)
     if s['video_sha'] != _video_hash(self.video):
         raise ValueError(f"{ckpt} was trained on another video; use another checkpoint_dir or resume=False")
-    changed = _changed_settings(s['config'], {k: os.fspath(v) if isinstance(v, os.PathLike) else v for k, v in self.config.items()})
+    changed = _changed_settings(s['config'], _plain_config(self.config))
     changed.pop('steps', None)    # a longer run may continue a shorter one (schedules that are fractions of steps then shift)
     if changed and resume != 'force':
         raise ValueError(f"{ckpt} was trained with other settings (was, now: {changed}); resume='force' (command line: --resume "

@@ -182,6 +182,7 @@ CASES = [
     Case('OmniMotion', "amp='yes'", lambda c: c.om(amp='yes'), 'True or False'),
     Case('OmniMotion', 'far <= near', lambda c: c.om(near=2.0, far=1.0), 'greater than near'),
     Case('OmniMotion', 'hard_fraction=1.5', lambda c: c.om(hard_fraction=1.5), '[0, 1]'),
+    Case('OmniMotion', 'numpy seed np.int64(2)', lambda c: OmniMotion(V(c), preset='tiny', seed=np.int64(2)), 'Python int'),
     Case('OmniMotion', 'negative seed', lambda c: OmniMotion(V(c), preset='tiny', seed=-1), 'seed'),
     Case('OmniMotion', 'flows of another video', lambda c: OmniMotion(V(c)[:, :40], preset='tiny', flows=c.flows), 'PairFlows'),
     Case('OmniMotion', 'flow_cache naming a file', lambda c: OmniMotion(V(c), preset='tiny', flow_cache=c.d / 'afile'), 'is a file'),
@@ -299,6 +300,12 @@ def _outcome(case: Case, ctx: Ctx):
     if case.kind == 'result':
         return ('clear', case.expect) if case.check(result) else ('silent', 'wrong result, no error')
     return 'silent', 'accepted' + (f" (warnings: {said})" if said else '')
+
+
+def test_numpy_settings_are_stored_as_python_numbers(ctx):
+    m = ctx.om(lr_color=np.float32(1e-3), n_points=np.int64(16))
+    back = OmniMotion.load(m.save(ctx.d / 'numpy_settings.pt'))       # weights_only would refuse numpy scalars
+    assert type(back.config['lr_color']) is float and back.config['n_points'] == 16
 
 
 def test_cli_resume_force_continues_a_checkpoint_of_other_settings(ctx):
