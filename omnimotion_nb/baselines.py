@@ -18,7 +18,8 @@ __all__ = ['check_queries', 'HomographyTracker', 'ChainedFlowTracker']
 # %% ../nbs/03a_baselines.ipynb #91fa75d0
 def check_queries(queries, video_shape) -> np.ndarray:
     "Validate queries `(t, x, y)` against a video's shape (T, H, W, ...); returns them as float32 N x 3."
-    q = np.asarray(queries, np.float32)
+    try: q = np.asarray(queries, np.float32)
+    except (ValueError, TypeError) as e: raise ValueError(f"queries must be N x 3 numbers (t, x, y): {e}") from None
     if len(video_shape) < 3 or min(video_shape[:3]) < 1: raise ValueError(f"not a video shape: {tuple(video_shape)}")
     T, H, W = video_shape[:3]
     if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be N x 3 rows (t, x, y), got shape {q.shape}")

@@ -6,11 +6,12 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/cli.html.md"""
 
 # %% ../nbs/12_cli.ipynb #a0efb88f
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, json, os, sys, time
 from pathlib import Path
 import numpy as np
 
-from .data import load_video, save_video, draw_tracks, grid_queries, default_device
+from .data import load_video, save_video, draw_tracks, grid_queries, default_device, resolve_device
+from .baselines import check_queries
 from .synthetic import make_scene
 
 # %% auto #0
@@ -27,14 +28,28 @@ def _load_queries(path, video):
     "Queries from a .npy/.npz (key `queries`) or a .csv/.txt of rows t,x,y."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such queries file: {path}")
-    if path.suffix == '.npz': q = np.load(path)['queries']
-    elif path.suffix == '.npy': q = np.load(path)
-    else: q = np.loadtxt(path, delimiter=',', ndmin=2)
-    q = np.asarray(q, np.float32)
+    try:
+        if path.suffix == '.npz':
+            with np.load(path) as z:
+                if 'queries' not in z: raise ValueError(f"it holds {sorted(z)}, no array 'queries'")
+                q = z['queries']
+        elif path.suffix == '.npy': q = np.load(path)          # allow_pickle stays False: no code runs
+        else: q = np.loadtxt(path, delimiter=',', ndmin=2)
+        q = np.asarray(q, np.float32)
+    except (ValueError, OSError, EOFError) as e: raise ValueError(f"cannot read queries from {path}: {e}") from None
     if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be rows (t, x, y), got shape {q.shape} from {path}")
     return q
 
 # %% ../nbs/12_cli.ipynb #15d650c9
+def _output_folder(out) -> Path:
+    "The output folder, created if needed; a file in its place or a folder that cannot be written is refused."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise ValueError(f"the output {out} is a file, not a folder; choose another --out")
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise ValueError(f"cannot create the output folder {out}: {e.strerror or e}") from None
+    if not os.access(out, os.W_OK | os.X_OK): raise ValueError(f"the output folder {out} is not writable; choose another --out")
+    return out
+
 def run_track(video=None,              # a path, an array, or None with demo=True
               out='omnimotion_out',    # output folder
               method='omnimotion',     # one of METHODS
@@ -46,10 +61,14 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
               demo=False,              # use the bundled demo clip (its true tracks score the result)
               device=None, seed=0,
               fps=8, progress=True,
+              resume=True,             # `OmniMotion.fit`'s: continue `out/checkpoints/last.pt` if its settings match; 'force': anyway
              ) -> dict:
     "Track points through a clip and write tracks.npz, tracks.mp4 and summary.json to `out`. Returns the summary."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1):
+        raise ValueError(f"steps must be a whole number >= 1 (0 would report tracks of an untrained model), got {steps!r}")
+    device = resolve_device(device)
+    out = _output_folder(out)
     t0 = time.time()
     scene = None
     if demo:
@@ -63,13 +82,15 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
         q = scene.queries if scene is not None else grid_queries(video_arr.shape, grid, query_frame)
     else:
         q = _load_queries(queries, video_arr) if isinstance(queries, (str, Path)) else np.asarray(queries, np.float32)
+    q = check_queries(q, video_arr.shape)    # before any training: bad queries must not cost minutes
+    if len(q) == 0: raise ValueError("no queries to track")
     summary = dict(source=source, frames=T, height=H, width=W, method=method, n_queries=len(q))
 
     if method == 'omnimotion':
         from omnimotion_nb.train import OmniMotion
         model = OmniMotion(video_arr, preset=preset, device=device, seed=seed, flow_cache=out / 'flow_cache',
                            **({} if steps is None else dict(steps=steps)))   # in the config, so its fractions follow
-        model.fit(checkpoint_dir=out / 'checkpoints', progress=progress)
+        model.fit(checkpoint_dir=out / 'checkpoints', progress=progress, resume=resume)
         model.save(out / 'model.pt')
         t1 = time.time()
         tracks, occluded = model.track(q)
@@ -122,6 +143,8 @@ def main(argv=None):
     t.add_argument('--device', default=None, help="cuda or cpu (default: cuda when available)")
     t.add_argument('--seed', type=int, default=0)
     t.add_argument('--quiet', action='store_true', help="no progress bars")
+    t.add_argument('--resume', choices=('yes', 'no', 'force'), default='yes', help="continue OUT/checkpoints/last.pt: yes (if made "
+                   "with the same settings; default), no (start afresh, overwriting it), force (whatever its settings)")
 
     e = sub.add_parser('evaluate', help="score a method on a TAP-Vid-DAVIS-style folder (frames/<idx>/ + one .pkl)")
     e.add_argument('root', help="folder with frames/<video_idx>/*.jpg and one .pkl")
@@ -138,7 +161,8 @@ def main(argv=None):
         if a.command == 'track':
             if a.video is None and not a.demo: p.error("track needs a VIDEO or --demo")
             s = run_track(a.video, a.out, a.method, a.preset, a.steps, a.queries, a.grid, a.query_frame,
-                          a.max_frames, a.size, a.demo, a.device, a.seed, progress=not a.quiet)
+                          a.max_frames, a.size, a.demo, a.device, a.seed, progress=not a.quiet,
+                          resume={'yes': True, 'no': False, 'force': 'force'}[a.resume])
             _print_summary(s)
             print(f"wrote {a.out}/tracks.npz, {a.out}/{s['video']}, {a.out}/summary.json")
         else:
@@ -147,7 +171,10 @@ def main(argv=None):
             res = evaluate_folder(a.root, method=a.method, videos=vids, size=a.size, preset=a.preset, work_size=a.work_size,
                                   save_predictions=a.save_predictions, out=a.out, progress=not a.quiet)
             print(results_table(res))
-    except (ValueError, FileNotFoundError, ImportError) as err:
-        print(f"omnimotion-nb {a.command}: error: {err}", file=sys.stderr)
+    except (ValueError, OSError, ImportError, FloatingPointError) as err:   # the user's input or machine: one line, no traceback
+        print(f"omnimotion-nb {a.command}: error: {' '.join(str(err).split())}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"omnimotion-nb {a.command}: interrupted (checkpoints written so far are kept)", file=sys.stderr)
+        return 130
     return 0

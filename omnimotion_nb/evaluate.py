@@ -76,6 +76,8 @@ def evaluate_folder(root,                 # folder with frames/<video_idx>/ and 
     if not root.is_dir(): raise FileNotFoundError(f"no such data folder: {root}")
     if int(size) <= 0: raise ValueError(f"size must be positive, got {size}")
     if work_size is not None and int(work_size) < 8: raise ValueError(f"work_size must be at least 8 pixels, got {work_size}")
+    if isinstance(videos, (str, bytes, int)) or (videos is not None and not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in list(videos))):
+        raise ValueError(f"videos must be a list of video indices (whole numbers), e.g. [0, 3], got {videos!r}")
     pkl, entries = _read_annotations(root)
     known = [int(v['video_idx']) for v in entries if isinstance(v, dict) and 'video_idx' in v]
     if videos is not None:

@@ -6,7 +6,7 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/train.html.md"""
 
 # %% ../nbs/09_train.ipynb #5d64bc51
 from __future__ import annotations
-import math, os, time, warnings
+import copy, math, os, pickle, re, time, warnings
 from dataclasses import dataclass, asdict
 from typing import Optional
 from pathlib import Path
@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from .data import load_video, default_device
+from .data import load_video, default_device, resolve_device
 from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, trusted_matches, spread_matches, add_matches, occlusion_evidence
 from .volume import CanonicalVolume
 from .bijections import FrameBijections
@@ -137,6 +137,7 @@ class OmniMotion:
         self.config = dict(PRESETS[preset], **overrides, preset=preset, seed=seed)
         self.device = torch.device(device) if device is not None else default_device()
         self.flow_cache, self._flows = flow_cache, flows
+        _check_setup(self)                                        # settings, video values, device: before any work
         c = self.config
         torch.manual_seed(seed)                                   # deterministic initial weights
         self.bij = FrameBijections(self.T, c['latent_dim'], c['bij_layers'], c['bij_hidden'], c['bij_freqs'], seed=seed).to(self.device)
@@ -191,6 +192,57 @@ def _visibility_samplers(pf, device):
     if not hidden.any(): return None                          # nothing is ever hidden: no evidence to learn from
     draw = lambda m: HardExampleSampler(torch.as_tensor(m, device=device), hard_fraction=0.0)
     return torch.as_tensor(rows, device=device), draw(hidden), draw(visible)
+
+# %% ../nbs/09_train.ipynb #5afe0b02
+def _whole(v, name: str, least: int = 1) -> int:
+    "`v` as an int: a whole number (not a bool) of at least `least`, or a clear error."
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < least:
+        raise ValueError(f"{name} must be a whole number >= {least}, got {v!r}")
+    return int(v)
+
+_COUNTS = ('steps', 'n_pairs', 'n_points', 'n_samples', 'latent_dim', 'checkpoint_every', 'lr_halve_every', 'window')  # >= 1
+_FRACTIONS = ('hard_fraction', 'occlusion_threshold', 'match_trust', 'mask_near', 'mask_near_until')           # in [0, 1]
+_OPTIONAL = ('matches', 'chunk_samples', 'window', 'flow_weights')                                               # None is valid
+
+def _check_settings(config: dict, defaults: dict):
+    "Each setting of `defaults` (a preset) in `config` has the kind of the preset's value and a sensible range (numpy numbers become Python ones)."
+    for k, d in defaults.items():
+        v = config[k]
+        if v is None and (d is None or k in _OPTIONAL): continue
+        if isinstance(d, bool):
+            if not isinstance(v, (bool, np.bool_)): raise ValueError(f"setting {k} must be True or False, got {v!r}")
+        elif isinstance(d, int) or k == 'window':                 # whole numbers; counts at least 1
+            config[k] = _whole(v, f"setting {k}", 1 if k in _COUNTS or k.endswith(('_layers', '_hidden')) else min(0, d or 0))
+        elif isinstance(d, float):
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
+                raise ValueError(f"setting {k} must be a finite number, got {v!r}")
+            if k.startswith('lr_') and v <= 0: raise ValueError(f"setting {k} (a learning rate) must be positive, got {v}")
+            if k in _FRACTIONS and not 0 <= v <= 1: raise ValueError(f"setting {k} must be in [0, 1], got {v}")
+            if d >= 0 and v < 0 and k not in ('near', 'far'): raise ValueError(f"setting {k} must be >= 0, got {v}")
+            config[k] = float(v)
+        elif isinstance(d, str) and not isinstance(v, str): raise ValueError(f"setting {k} must be a string such as {d!r}, got {v!r}")
+        elif k == 'flow_weights' and not isinstance(v, (str, os.PathLike)): raise ValueError(f"setting flow_weights must be a file path, got {v!r}")
+    if not config['far'] > config['near']: raise ValueError(f"setting far ({config['far']}) must be greater than near ({config['near']})")
+
+def _check_setup(self: OmniMotion):
+    "Called by `__init__`: the settings, the video's values, the device and the given flows, before any work is done."
+    _check_settings(self.config, PRESETS[self.config['preset']])
+    if not isinstance(self.config['seed'], int) or _whole(self.config['seed'], 'seed', 0) is None:
+        raise ValueError(f"seed must be a whole number >= 0 (a Python int), got {self.config['seed']!r}")
+    v = self.video
+    if not np.isfinite(v).all() or v.min() < 0 or v.max() > 1: self.video = load_video(v)   # it names the problem (or clips rounding errors)
+    self.device = resolve_device(self.device)
+    if self.flow_cache is not None and Path(self.flow_cache).is_file(): raise ValueError(f"flow_cache {self.flow_cache} is a file, not a folder")
+    pf = self._flows
+    if pf is not None and (not hasattr(pf, 'flows') or pf.flows.shape[1:3] != (self.H, self.W) or np.max(pf.pairs) >= self.T):
+        raise ValueError(f"flows must be the PairFlows (02_flow) of this {self.T}-frame {self.W} x {self.H} video")
+
+def _check_track_options(self: OmniMotion, chunk, occlusion_threshold, roundtrip_px):
+    _whole(chunk, 'chunk', 1)
+    if occlusion_threshold is not None and not (isinstance(occlusion_threshold, (int, float, np.number)) and 0 <= occlusion_threshold <= 1):
+        raise ValueError(f"occlusion_threshold must be a number in [0, 1], got {occlusion_threshold!r}")
+    if not (isinstance(roundtrip_px, (int, float, np.number)) and roundtrip_px > 0): raise ValueError(f"roundtrip_px must be positive, got {roundtrip_px!r}")
+    if self.step == 0: warnings.warn("tracking with an untrained model (step 0): call fit() first", stacklevel=3)
 
 # %% ../nbs/09_train.ipynb #13dc0973
 def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
@@ -284,74 +336,144 @@ def train_step(self: OmniMotion) -> dict:
 OmniMotion.train_step = train_step
 
 # %% ../nbs/09_train.ipynb #b74a3af2
-def state_dict(self: OmniMotion) -> dict:
-    return dict(config=self.config, step=self.step, history=self.history, bij=self.bij.state_dict(),
+def _training_state(self: OmniMotion) -> dict:
+    "What changes while training, as tensors and builtin types: weights, optimiser, step, history, random state, sampler."
+    return dict(step=int(self.step), history=[dict(h) for h in self.history], bij=self.bij.state_dict(),
                 volume=self.volume.state_dict(), opt=self.opt.state_dict(), gen=self.gen.get_state(),
-                sampler=None if self.sampler is None else self.sampler.state_dict(),
-                video=(self.video * 255 + 0.5).astype(np.uint8), video_sha=_video_hash(self.video))
+                sampler=None if self.sampler is None else self.sampler.state_dict())
+
+def _plain_config(config: dict) -> dict:
+    "The settings as builtin types (a path as a string, a numpy number as a Python one), as files store them."
+    plain = lambda v: os.fspath(v) if isinstance(v, os.PathLike) else v.item() if isinstance(v, np.generic) else v
+    return {k: plain(v) for k, v in config.items()}
+
+def state_dict(self: OmniMotion) -> dict:
+    "Everything `load` needs, in plain tensors and builtin types only (so it opens with `weights_only=True`)."
+    return dict(_training_state(self), config=_plain_config(self.config),
+                video=torch.from_numpy(np.ascontiguousarray(self.video, np.float32)), video_sha=_video_hash(self.video))
 
 def _video_hash(video):
     import hashlib
     return hashlib.sha1(np.ascontiguousarray(video, np.float32).tobytes()).hexdigest()
 
+def _nonfinite(self: OmniMotion) -> list:
+    "Names of the parameters holding a NaN or an infinity (one check, one sync)."
+    named = list(self.bij.named_parameters(prefix='bij')) + list(self.volume.named_parameters(prefix='volume'))
+    ok = torch.stack([torch.isfinite(p).all() for _, p in named]).cpu()
+    return [] if ok.all() else [n for (n, _), good in zip(named, ok) if not good]
+
 def load_state_dict(self: OmniMotion, s: dict):
     if s['bij']['latents.weight'].shape[0] != self.T: raise ValueError("this checkpoint belongs to a video with another number of frames")
-    self.bij.load_state_dict(s['bij']); self.volume.load_state_dict(s['volume']); self.opt.load_state_dict(s['opt'])
+    try: self.bij.load_state_dict(s['bij']); self.volume.load_state_dict(s['volume']); self.opt.load_state_dict(s['opt'])
+    except (RuntimeError, ValueError, KeyError) as e:   # another architecture (settings changed and resume='force')
+        raise ValueError(f"the checkpoint's weights do not fit this model's settings: {str(e).splitlines()[0]}") from None
     self.gen.set_state(s['gen']); self.step, self.history = s['step'], list(s['history'])
     if s['sampler'] is not None:
         if self.sampler is not None: self.sampler.load_state_dict(s['sampler'])
         else: self._pending_sampler_state = s['sampler']
 
 def save(self: OmniMotion, path) -> Path:
-    "Save everything (weights, optimiser, step, random state, config, the video) to one file."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    "Save everything (weights, optimiser, step, random state, config, the exact video) to one file of tensors and builtins."
+    path = Path(path)
+    if path.is_dir(): raise ValueError(f"{path} is a folder; give a file name, e.g. {path / 'model.pt'}")
+    bad = _nonfinite(self)
+    if bad: raise ValueError(f"not saving {path}: parameters {bad[:3]} are NaN or infinite (training blew up; lower the lr_* settings)")
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + '.tmp')
     torch.save(self.state_dict(), tmp)
     os.replace(tmp, path)
     return path
+
+_FILE_KEYS = ('config', 'step', 'history', 'bij', 'volume', 'opt', 'gen', 'sampler', 'video', 'video_sha')
+# files of earlier versions hold the video as a uint8 numpy array: admit what numpy arrays are made of, nothing else
+_NUMPY_PARTS = [np.ndarray, np.dtype, (getattr(np, '_core', None) or np.core).multiarray._reconstruct,
+                *{type(np.dtype(t)) for t in (np.uint8, np.float32, np.float64, np.int64, np.bool_)}]
+
+def _read_checkpoint(path) -> dict:
+    "A file written by `save`, opened with `weights_only=True`: tensors and builtin types only, so no code in it runs."
+    try:
+        with torch.serialization.safe_globals(_NUMPY_PARTS): s = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as e:
+        asks = re.findall(r'GLOBAL ([\w.]+)', str(e))
+        if not asks: raise ValueError(f"{path} is not a readable OmniMotion file (corrupt?); delete it or use another path") from None
+        raise ValueError(f"{path} asks for {asks[0]}, which is neither a tensor, a numpy array nor a builtin type; refused, "
+                         "since opening it could run code") from None
+    except Exception as e:
+        raise ValueError(f"{path} is not a readable OmniMotion file ({type(e).__name__}: truncated or corrupt?); delete it or use another path") from None
+    missing = set(_FILE_KEYS) - set(s) if isinstance(s, dict) else set(_FILE_KEYS)
+    if missing: raise ValueError(f"{path} is not an OmniMotion file: it lacks {sorted(missing)}")
+    v = s['video']
+    if isinstance(v, np.ndarray) and v.dtype == np.uint8 and v.ndim == 4:   # an earlier version's file: its 8-bit video
+        s['video'] = torch.from_numpy(v.astype(np.float32) / 255)         # (video_sha: the float video it was trained on)
+    elif not isinstance(v, torch.Tensor) or v.dtype != torch.float32 or v.ndim != 4 or _video_hash(v.numpy()) != s['video_sha']:
+        raise ValueError(f"{path} holds no float32 video matching its checksum (corrupt, or written by an older version)")
+    return s
 
 @classmethod
 def load(cls, path, device=None, flow_cache=None) -> OmniMotion:
     "A model saved with `save`, ready to track (and to train on: flows are recomputed or read from `flow_cache`)."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such OmniMotion file: {path}")
-    s = torch.load(path, map_location='cpu', weights_only=False)
+    s = _read_checkpoint(path)
     c = dict(s['config']); preset, seed = c.pop('preset'), c.pop('seed')
-    m = cls(s['video'].astype(np.float32) / 255, preset=preset, device=device, seed=seed, flow_cache=flow_cache, **c)
+    m = cls(s['video'].numpy(), preset=preset, device=device, seed=seed, flow_cache=flow_cache, **c)
     m.load_state_dict(s)
+    if _nonfinite(m): raise ValueError(f"{path} holds NaN or infinite weights; it cannot track or train")
     return m
 
 for f in (state_dict, load_state_dict, save, load): setattr(OmniMotion, f.__name__, f)
 
 # %% ../nbs/09_train.ipynb #f4e9f9a4
+def _changed_settings(was: dict, now: dict) -> dict:
+    "{setting: (in the checkpoint, now)} for every setting that differs (or exists on one side only)."
+    return {k: (was.get(k, '<absent>'), now.get(k, '<absent>')) for k in sorted(set(was) | set(now)) if was.get(k, '<absent>') != now.get(k, '<absent>')}
+
+def _resume(self: OmniMotion, ckpt: Path, resume):
+    "Continue from the checkpoint `ckpt`: same video, and the same settings unless `resume='force'`."
+    s = _read_checkpoint(ckpt)
+    if s['video_sha'] != _video_hash(self.video):
+        raise ValueError(f"{ckpt} was trained on another video; use another checkpoint_dir or resume=False")
+    changed = _changed_settings(s['config'], _plain_config(self.config))
+    changed.pop('steps', None)    # a longer run may continue a shorter one (schedules that are fractions of steps then shift)
+    if changed and resume != 'force':
+        raise ValueError(f"{ckpt} was trained with other settings (was, now: {changed}); resume='force' (command line: --resume "
+                         "force) continues it with the current ones, resume=False (--resume no) starts afresh and overwrites it")
+    self.load_state_dict(s)
+
 def fit(self: OmniMotion,
-        steps=None,            # train until this many steps in total (default: the preset's)
+        steps=None,            # train until this many steps in total, earlier ones included (default: the preset's; 0: none)
         checkpoint_dir=None,   # save `last.pt` here every `checkpoint_every` steps and at the end
-        resume: bool = True,   # continue from `checkpoint_dir/last.pt` when it exists
+        resume=True,           # continue from `checkpoint_dir/last.pt` when it exists and has these settings; 'force': whatever its settings
         progress: bool = True, # a progress bar with the loss
         callback=None,         # called as callback(step, logs) after every step (e.g. a live plot)
        ) -> OmniMotion:
     "Fit the model to its video."
-    steps = int(steps or self.config['steps'])
+    steps = self.config['steps'] if steps is None else _whole(steps, 'steps', 0)
+    if resume not in (True, False, 'force'): raise ValueError(f"resume must be True, False or 'force', got {resume!r}")
+    if callback is not None and not callable(callback): raise ValueError(f"callback must be callable, got a {type(callback).__name__}")
     ckpt = None if checkpoint_dir is None else Path(checkpoint_dir) / 'last.pt'
-    if ckpt is not None and resume and ckpt.exists():
-        s = torch.load(ckpt, map_location='cpu', weights_only=False)
-        if s.get('video_sha') != _video_hash(self.video):
-            raise ValueError(f"{ckpt} was trained on another video; use another checkpoint_dir or resume=False")
-        self.load_state_dict(s)
+    if ckpt is not None and resume and ckpt.exists(): _resume(self, ckpt, resume)
+    if _nonfinite(self): raise FloatingPointError(f"parameters {_nonfinite(self)[:3]} are NaN or infinite before training; load a good model or start afresh")
     self._prepare_flows(progress)
+    good = copy.deepcopy(_training_state(self))    # the last good state, in memory: a blow-up goes back to it
     bar = tqdm(total=steps, initial=min(self.step, steps), desc="fitting OmniMotion", disable=not progress)
     try:
         while self.step < steps:
             try:
                 logs = self.train_step()
+                if _nonfinite(self): raise FloatingPointError(f"parameters {_nonfinite(self)[:3]} became NaN or infinite at step {self.step}")
             except FloatingPointError as e:
+                self.load_state_dict(good)
                 where = f"the last good checkpoint {ckpt} is kept" if ckpt is not None and ckpt.exists() else "no checkpoint was written"
-                raise FloatingPointError(f"{e}. Training stopped; {where}. Try lower learning rates (lr_* settings).") from None
+                lrs = ", ".join(f"{k}={self.config[k]:g}" for k in self.config if k.startswith('lr_') and k != 'lr_halve_every')
+                raise FloatingPointError(f"{e}. Training stopped; the model is back at step {self.step}, its last good state, and {where}. "
+                                         f"Lower the learning rates ({lrs}), e.g. ten times.") from None
             bar.update(1)
             if self.step % 10 == 0: bar.set_postfix(loss=f"{logs['loss']:.3f}", flow_px=f"{logs['flow']:.2f}")
             if callback is not None: callback(self.step, logs)
-            if ckpt is not None and (self.step % self.config['checkpoint_every'] == 0 or self.step == steps): self.save(ckpt)
+            if self.step % self.config['checkpoint_every'] == 0 or self.step == steps:
+                good = copy.deepcopy(_training_state(self))
+                if ckpt is not None: self.save(ckpt)
     finally:
         bar.close()
     return self
@@ -365,6 +487,7 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
     (adds: the surface rendered at the tracked pixel of frame j, mapped back to the query frame, misses the query by
     more than `roundtrip_px` pixels; exploratory, see bench/RESULTS.md)."""
     q = check_queries(queries, self.video.shape)
+    _check_track_options(self, chunk, occlusion_threshold, roundtrip_px)
     c = self.config
     thr = c['occlusion_threshold'] if occlusion_threshold is None else occlusion_threshold
     mode = occlusion or c['occlusion']
@@ -399,6 +522,8 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
 
 def track_dense(self: OmniMotion, t: int = 0, stride: int = 1, **kw):
     "Track every `stride`-th pixel of frame t: tracks (n x T x 2), occluded (n x T), and the queries (n x 3)."
+    t, stride = _whole(t, 't', 0), _whole(stride, 'stride', 1)
+    if t >= self.T: raise ValueError(f"frame {t} is outside the video's {self.T} frames")
     ys, xs = np.mgrid[0:self.H:stride, 0:self.W:stride]
     q = np.stack([np.full(xs.size, t), xs.ravel(), ys.ravel()], 1).astype(np.float32)
     tr, oc = self.track(q, **kw)
