@@ -74,6 +74,7 @@ _PREP_SECONDS = 2.5e-6
 
 def _pairs_kept(method, frames, tracker_kw):
     "How many frame pairs `method` keeps a flow for on a clip of `frames` frames (0: it keeps none per pixel)."
+    if frames < 2: return 0
     if method == 'omnimotion':
         from omnimotion_nb.train import PRESETS
         c = {**PRESETS.get(tracker_kw.get('preset', 'cpu'), PRESETS['cpu']), **tracker_kw}
@@ -90,11 +91,12 @@ def full_size_estimate(frames: int, height: int, width: int, method: str = 'omni
 
 # %% ../nbs/11_evaluate.ipynb #395dd8be
 def _clip_shape(root, entry):
-    "(frames, height, width) of a clip from its annotations, counting its frame files when they do not say."
-    tp = entry['target_points']
+    "(frames, height, width, video_idx) from a clip's annotations (frames: its files if they do not say); None without h, w."
+    if not isinstance(entry, dict) or not {'video_idx', 'h', 'w'} <= set(entry): return None   # load_davis32 says what is wrong
+    tp = entry.get('target_points')
     first = tp[sorted(tp)[0]] if isinstance(tp, dict) and tp else None
     T = np.shape(first)[1] if np.ndim(first) == 3 else len(list((Path(root) / 'frames' / str(entry['video_idx'])).glob('*')))
-    return int(T), int(entry['h']), int(entry['w'])
+    return int(T), int(entry['h']), int(entry['w']), int(entry['video_idx'])
 
 def _work_size_note(root, entries, todo, method, tracker_kw, work_size) -> str:
     "The line `evaluate_folder` prints about the frames trackers see; at full size, with the estimate for the largest clip."
@@ -102,7 +104,9 @@ def _work_size_note(root, entries, todo, method, tracker_kw, work_size) -> str:
         what = "TAP-Vid's working size" if work_size == WORK_SIZE else f"TAP-Vid's working size is {WORK_SIZE}"
         return (f"work size: trackers see frames resized to {work_size} px on the longer side ({what}; clips already "
                 f"smaller stay as they are); work size 0 or 'full' runs them on the frames as they are")
-    T, H, W = max((_clip_shape(root, e) for e in entries if int(e['video_idx']) in todo), key=lambda s: s[0] * s[1] * s[2])
+    shapes = [s for s in (_clip_shape(root, e) for e in entries) if s is not None and s[3] in todo]
+    if not shapes: return "work size: full resolution, as asked"
+    T, H, W, _ = max(shapes, key=lambda s: s[0] * s[1] * s[2])
     line = (f"work size: full resolution, as asked; the largest clip is {T} frames of {W} x {H}, "
             f"{max(1, (max(H, W) / WORK_SIZE) ** 2):.1f}x the pixels it has at {WORK_SIZE}")
     e = full_size_estimate(T, H, W, method, **tracker_kw)
