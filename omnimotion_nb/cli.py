@@ -151,11 +151,16 @@ def main(argv=None):
     e.add_argument('--method', default='omnimotion', choices=METHODS)
     e.add_argument('--videos', default=None, help="comma-separated video indices, e.g. 0,3,7 (default: all)")
     e.add_argument('--size', type=int, default=256, help="evaluation size (TAP-Vid: 256)")
-    e.add_argument('--work-size', type=int, default=None, help="run the tracker on frames resized to this longer side")
+    e.add_argument('--work-size', default=None, help="longer side of the frames trackers see (default 256, TAP-Vid's); 'full' or 0: as they are")
     e.add_argument('--preset', default='cpu')
     e.add_argument('--save-predictions', default=None, help="folder for one <video_idx>.npz per video")
     e.add_argument('--out', default=None, help="results JSON (re-running skips videos already in it)")
     e.add_argument('--quiet', action='store_true')
+    e.add_argument('--workers', type=int, default=1, help="clips at once, each in its own process (default 1)")
+    e.add_argument('--threads-per-worker', type=int, default=1, help="torch/OpenCV threads of each worker (default 1)")
+    e.add_argument('--backend', default='local', choices=('local', 'ray'), help="'ray': each clip one task on a Ray cluster")
+    e.add_argument('--address', default=None, help="Ray cluster address, e.g. HEAD:6379 (default: start Ray here, or RAY_ADDRESS)")
+    e.add_argument('--retries', type=int, default=2, help="Ray: retries of a failed clip (default 2)")
     a = p.parse_args(argv)
     try:
         if a.command == 'track':
@@ -166,11 +171,17 @@ def main(argv=None):
             _print_summary(s)
             print(f"wrote {a.out}/tracks.npz, {a.out}/{s['video']}, {a.out}/summary.json")
         else:
-            from omnimotion_nb.evaluate import evaluate_folder, results_table
+            from omnimotion_nb.evaluate import evaluate_folder, results_table, WORK_SIZE
             vids = None if a.videos is None else [int(v) for v in a.videos.split(',') if v.strip()]
-            res = evaluate_folder(a.root, method=a.method, videos=vids, size=a.size, preset=a.preset, work_size=a.work_size,
-                                  save_predictions=a.save_predictions, out=a.out, progress=not a.quiet)
+            res = evaluate_folder(a.root, method=a.method, videos=vids, size=a.size, preset=a.preset,
+                                  work_size=WORK_SIZE if a.work_size is None else a.work_size,
+                                  save_predictions=a.save_predictions, out=a.out, progress=not a.quiet, workers=a.workers,
+                                  backend=a.backend, address=a.address, threads_per_worker=a.threads_per_worker, retries=a.retries)
             print(results_table(res))
+            failed = [n for n, r in res.items() if 'error' in r]
+            if failed:   # the others are scored (and in --out); a re-run tries these again
+                print(f"omnimotion-nb evaluate: error: {len(failed)} of {len(res)} videos failed: {', '.join(failed)}", file=sys.stderr)
+                return 1
     except (ValueError, OSError, ImportError, FloatingPointError) as err:   # the user's input or machine: one line, no traceback
         print(f"omnimotion-nb {a.command}: error: {' '.join(str(err).split())}", file=sys.stderr)
         return 2
