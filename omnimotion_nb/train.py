@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 
 from .data import load_video, default_device, resolve_device
 from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, trusted_matches, spread_matches, add_matches, occlusion_evidence
@@ -245,6 +246,7 @@ def _check_track_options(self: OmniMotion, chunk, occlusion_threshold, roundtrip
     if self.step == 0: warnings.warn("tracking with an untrained model (step 0): call fit() first", stacklevel=3)
 
 # %% ../nbs/09_train.ipynb #13dc0973
+@patch
 def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
     """Compute every loss term on `batch` (pairs, pixels), or on a freshly sampled one.
     Returns (total loss, logs, (pairs, pixels, per-example flow errors))."""
@@ -281,7 +283,6 @@ def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
         L['vis'] = _visibility_term(self, generator)
         total = total + c['w_vis'] * L['vis']
     return total, L, (pairs, pix, errors.reshape(B, P))
-OmniMotion._losses = _losses
 
 def _visibility_term(self: OmniMotion, generator=None):
     "The occlusion test of `track` (made soft) on pixels of neighbouring frames, against the cycle check's evidence."
@@ -304,6 +305,7 @@ def _set_lr(self: OmniMotion):
     f = 0.5 ** (self.step // self.config['lr_halve_every'])
     for g, lr in zip(self.opt.param_groups, self.base_lrs): g['lr'] = lr * f
 
+@patch
 def train_step(self: OmniMotion) -> dict:
     "One optimisation step; returns the loss terms as floats. Raises FloatingPointError on a NaN/infinite loss (nothing is updated)."
     self._prepare_flows()
@@ -333,7 +335,6 @@ def train_step(self: OmniMotion) -> dict:
     logs['step'] = self.step
     self.history.append(logs)
     return logs
-OmniMotion.train_step = train_step
 
 # %% ../nbs/09_train.ipynb #b74a3af2
 def _training_state(self: OmniMotion) -> dict:
@@ -347,6 +348,7 @@ def _plain_config(config: dict) -> dict:
     plain = lambda v: os.fspath(v) if isinstance(v, os.PathLike) else v.item() if isinstance(v, np.generic) else v
     return {k: plain(v) for k, v in config.items()}
 
+@patch
 def state_dict(self: OmniMotion) -> dict:
     "Everything `load` needs, in plain tensors and builtin types only (so it opens with `weights_only=True`)."
     return dict(_training_state(self), config=_plain_config(self.config),
@@ -362,6 +364,7 @@ def _nonfinite(self: OmniMotion) -> list:
     ok = torch.stack([torch.isfinite(p).all() for _, p in named]).cpu()
     return [] if ok.all() else [n for (n, _), good in zip(named, ok) if not good]
 
+@patch
 def load_state_dict(self: OmniMotion, s: dict):
     if s['bij']['latents.weight'].shape[0] != self.T: raise ValueError("this checkpoint belongs to a video with another number of frames")
     try: self.bij.load_state_dict(s['bij']); self.volume.load_state_dict(s['volume']); self.opt.load_state_dict(s['opt'])
@@ -372,6 +375,7 @@ def load_state_dict(self: OmniMotion, s: dict):
         if self.sampler is not None: self.sampler.load_state_dict(s['sampler'])
         else: self._pending_sampler_state = s['sampler']
 
+@patch
 def save(self: OmniMotion, path) -> Path:
     "Save everything (weights, optimiser, step, random state, config, the exact video) to one file of tensors and builtins."
     path = Path(path)
@@ -409,8 +413,8 @@ def _read_checkpoint(path) -> dict:
         raise ValueError(f"{path} holds no float32 video matching its checksum (corrupt, or written by an older version)")
     return s
 
-@classmethod
-def load(cls, path, device=None, flow_cache=None) -> OmniMotion:
+@patch(cls_method=True)
+def load(cls: OmniMotion, path, device=None, flow_cache=None) -> OmniMotion:
     "A model saved with `save`, ready to track (and to train on: flows are recomputed or read from `flow_cache`)."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such OmniMotion file: {path}")
@@ -420,8 +424,6 @@ def load(cls, path, device=None, flow_cache=None) -> OmniMotion:
     m.load_state_dict(s)
     if _nonfinite(m): raise ValueError(f"{path} holds NaN or infinite weights; it cannot track or train")
     return m
-
-for f in (state_dict, load_state_dict, save, load): setattr(OmniMotion, f.__name__, f)
 
 # %% ../nbs/09_train.ipynb #f4e9f9a4
 def _changed_settings(was: dict, now: dict) -> dict:
@@ -440,6 +442,7 @@ def _resume(self: OmniMotion, ckpt: Path, resume):
                          "force) continues it with the current ones, resume=False (--resume no) starts afresh and overwrites it")
     self.load_state_dict(s)
 
+@patch
 def fit(self: OmniMotion,
         steps=None,            # train until this many steps in total, earlier ones included (default: the preset's; 0: none)
         checkpoint_dir=None,   # save `last.pt` here every `checkpoint_every` steps and at the end
@@ -477,9 +480,9 @@ def fit(self: OmniMotion,
     finally:
         bar.close()
     return self
-OmniMotion.fit = fit
 
 # %% ../nbs/09_train.ipynb #5b27b43f
+@patch
 @torch.no_grad()
 def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, occlusion=None, roundtrip_px: float = 2.0):
     """Tracks (N x T x 2 pixels) and occlusion (N x T bool) of queries (N x 3 rows (t, x, y)). `occlusion`: 'depth'
@@ -520,6 +523,7 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
         tracks[s:s + n], occ[s:s + n] = xy.cpu().numpy(), o.cpu().numpy()
     return tracks, occ
 
+@patch
 def track_dense(self: OmniMotion, t: int = 0, stride: int = 1, **kw):
     "Track every `stride`-th pixel of frame t: tracks (n x T x 2), occluded (n x T), and the queries (n x 3)."
     t, stride = _whole(t, 't', 0), _whole(stride, 'stride', 1)
@@ -528,8 +532,6 @@ def track_dense(self: OmniMotion, t: int = 0, stride: int = 1, **kw):
     q = np.stack([np.full(xs.size, t), xs.ravel(), ys.ravel()], 1).astype(np.float32)
     tr, oc = self.track(q, **kw)
     return tr, oc, q
-
-OmniMotion.track, OmniMotion.track_dense = track, track_dense
 
 # %% ../nbs/09_train.ipynb #60a75ad0
 class OmniMotionTracker:
