@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .data import load_video, save_video, draw_tracks, grid_queries, default_device, resolve_device
-from .baselines import check_queries
+from .data import check_queries
 from .synthetic import make_scene
 
 # %% auto #0

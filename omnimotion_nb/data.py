@@ -15,7 +15,7 @@ import torch
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'default_device', 'resolve_device', 'resize_video', 'load_video', 'save_video', 'point_colors',
-           'draw_tracks', 'grid_queries', 'outside_frame']
+           'draw_tracks', 'grid_queries', 'outside_frame', 'check_queries']
 
 # %% ../nbs/00_data.ipynb #42f54031
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
@@ -246,3 +246,23 @@ def outside_frame(xy, size):
     H, W = size
     x, y = xy[..., 0], xy[..., 1]
     return (x < -0.5) | (x > W - 0.5) | (y < -0.5) | (y > H - 0.5)
+
+# %% ../nbs/00_data.ipynb #91fa75d0
+def check_queries(queries, video_shape) -> np.ndarray:
+    "Validate queries `(t, x, y)` against a video's shape (T, H, W, ...); returns them as float32 N x 3."
+    try: q = np.asarray(queries, np.float32)
+    except (ValueError, TypeError) as e: raise ValueError(f"queries must be N x 3 numbers (t, x, y): {e}") from None
+    if len(video_shape) < 3 or min(video_shape[:3]) < 1: raise ValueError(f"not a video shape: {tuple(video_shape)}")
+    T, H, W = video_shape[:3]
+    if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be N x 3 rows (t, x, y), got shape {q.shape}")
+    if len(q) == 0: return q
+    if not np.isfinite(q).all(): raise ValueError("queries contain NaN or infinite values")
+    t = q[:, 0]
+    if (t != np.round(t)).any() or t.min() < 0 or t.max() > T - 1:
+        raise ValueError(f"query frames must be integers in [0, {T - 1}], got values in [{t.min():g}, {t.max():g}]")
+    outside = outside_frame(q[:, 1:], (H, W))
+    if outside.any():
+        i = int(np.argmax(outside))
+        raise ValueError(f"query {i} at (x={q[i, 1]:g}, y={q[i, 2]:g}) is outside the {W} x {H} frame "
+                         f"(x must be in [-0.5, {W - 0.5}], y in [-0.5, {H - 0.5}])")
+    return q

@@ -12,7 +12,8 @@ import numpy as np
 from tqdm.auto import tqdm
 from .data import resize_video
 from .tapvid import load_davis32, scale_coords, _read_annotations
-from .metrics import tapvid_metrics, StillTracker, metrics_table
+from .metrics import tapvid_metrics, metrics_table
+from .baselines import StillTracker
 from .flow import flow_pairs
 
 # %% auto #0

@@ -11,8 +11,8 @@ import numpy as np
 THRESHOLDS = (1, 2, 4, 8, 16)
 
 # %% auto #0
-__all__ = ['THRESHOLDS', 'evaluation_mask', 'temporal_coherence', 'jaccard_breakdown', 'tapvid_metrics', 'StillTracker',
-           'compare_trackers', 'metrics_table']
+__all__ = ['THRESHOLDS', 'evaluation_mask', 'temporal_coherence', 'jaccard_breakdown', 'tapvid_metrics', 'compare_trackers',
+           'metrics_table']
 
 # %% ../nbs/01_metrics.ipynb #ed8bbfb6
 def _as_occlusion(a, name):
@@ -110,15 +110,6 @@ def tapvid_metrics(queries,         # N x 3 (t, x, y): the query of each track
     return out
 
 # %% ../nbs/01_metrics.ipynb #d8066675
-class StillTracker:
-    "Baseline: every query keeps its position in every frame and is always visible."
-    name = "still"
-    def track(self, video, queries):
-        q = np.asarray(queries, np.float32)
-        T = len(video)
-        if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be N x 3 rows (t, x, y), got {q.shape}")
-        return np.repeat(q[:, None, 1:], T, 1), np.zeros((len(q), T), bool)
-
 def compare_trackers(video, gt_tracks, gt_occluded, trackers, queries=None, query_mode="first") -> dict:
     "Run each tracker on `video` and score it against the truth: {name: metrics dict (+ 'seconds')}."
     import time

@@ -23,7 +23,7 @@ from .render import render_rays
 from .losses import (flow_loss, flow_errors, photometric_loss, smoothness_loss, depth_range_loss,
                                   distortion_loss, visibility_loss, HardExampleSampler)
 from .occlusion import weight_in_front, occlusion_decision, outside_frame, blur_video, appearance_changed
-from .baselines import check_queries
+from .data import check_queries
 
 # %% auto #0
 __all__ = ['PRESETS', 'RENAMED', 'ModelConfig', 'OptimConfig', 'FlowConfig', 'TrackConfig', 'make_preset', 'OmniMotion',

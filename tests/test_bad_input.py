@@ -15,7 +15,7 @@ from omnimotion_nb.data import load_video, save_video
 from omnimotion_nb.synthetic import make_scene
 from omnimotion_nb.tapvid import load_tapvid_pickle, load_davis32
 from omnimotion_nb.metrics import tapvid_metrics
-from omnimotion_nb.baselines import check_queries
+from omnimotion_nb.data import check_queries
 from omnimotion_nb.train import OmniMotion
 from omnimotion_nb.evaluate import evaluate_folder
 from omnimotion_nb.widgets import TrackViewer, CanonicalViewer
