@@ -18,7 +18,8 @@ from .synthetic import make_scene
 __all__ = ['METHODS', 'demo_clip', 'run_track', 'main']
 
 # %% ../nbs/12_cli.ipynb #1cdc8aa7
-METHODS = ('omnimotion', 'chained-flow', 'homography', 'still')
+from .evaluate import TRACKERS
+METHODS = ('omnimotion',) + tuple(t for t in TRACKERS if t != 'omnimotion')   # one registry (`11_evaluate`); the model first
 
 def demo_clip():
     "The bundled default clip: the package's default synthetic scene (24 frames, 96 x 128), with its ground truth."
