@@ -22,8 +22,9 @@ summary="$OUT/device_check.txt"
   python3 -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available(), torch.cuda.get_device_name(0) if torch.cuda.is_available() else '')"
 } | tee "$summary"
 
-echo "== 1. training step, cpu and gpu presets, on the GPU" | tee -a "$summary"
-python3 bench/train_step.py --device "$DEVICE" --presets cpu,gpu --steps 20 --no-reference | tee "$OUT/train_step.jsonl" | tee -a "$summary"
+echo "== 1. training step, cpu and gpu presets, on $DEVICE" | tee -a "$summary"
+STEP_STEPS=${STEP_STEPS:-20}
+python3 bench/train_step.py --device "$DEVICE" --presets cpu,gpu --steps "$STEP_STEPS" --no-reference --json "$OUT/train_step.jsonl" | tee -a "$summary"
 
 echo "== 2. one DAVIS-32 clip (video $VIDEO), gpu preset, end to end" | tee -a "$summary"
 python3 - "$OUT" "$DAVIS" "$VIDEO" "$FIT_SECONDS" "$DEVICE" <<'PY' | tee -a "$summary"
@@ -36,9 +37,9 @@ from omnimotion_nb.train import OmniMotion, PRESETS
 from omnimotion_nb.metrics import tapvid_metrics
 from omnimotion_nb.evaluate import track_at_size, make_tracker
 out, root, idx, budget, device = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
-rows = [json.loads(l) for l in (out / 'train_step.jsonl').read_text().splitlines() if l.startswith('{')]
+rows = [json.loads(l) for l in (out / 'train_step.jsonl').read_text().splitlines()]
 ms = next(r['ms_per_step'] for r in rows if r['preset'] == 'gpu')
-steps = int(min(PRESETS['gpu']['steps'], budget * 1000 / ms))
+steps = max(1, int(min(PRESETS['gpu']['steps'], budget * 1000 / ms)))
 v = load_davis32(root, videos=[idx])[0]
 small = resize_video(v.frames, 256)
 q = v.queries.astype(np.float32).copy(); q[:, 1:] = scale_coords(q[:, 1:], v.frames.shape[1:3], small.shape[1:3])

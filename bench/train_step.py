@@ -78,6 +78,7 @@ def main():
     ap.add_argument('--threads', type=int, default=0, help='torch threads (0: torch default)')
     ap.add_argument('--no-reference', action='store_true')
     ap.add_argument('--compile', action='store_true', help='also time omnimotion_nb with torch.compile')
+    ap.add_argument('--json', default=None, help='also write the rows here, one JSON object per line')
     ap.add_argument('--child', nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -89,6 +90,7 @@ def main():
                                 '--frames', str(a.frames), '--threads', str(a.threads)], capture_output=True, text=True)
             if r.returncode: print(r.stderr[-2000:], file=sys.stderr); continue
             rows.append(json.loads(r.stdout.strip().splitlines()[-1]))
+    if a.json: open(a.json, 'w').write(''.join(json.dumps(r) + '\n' for r in rows))
     print("| preset | implementation | device | ms/step | rays x samples | points/s | peak memory (MB) |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:

@@ -7,32 +7,13 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/baselines.html.md"""
 # %% ../nbs/03a_baselines.ipynb #5308de2e
 from __future__ import annotations
 import numpy as np
-from .data import outside_frame
+from .data import outside_frame, check_queries
 from .flow import compute_pair_flows, sample_flow
 from .homography import estimate_homographies
 from .synthetic import apply_homography
 
 # %% auto #0
-__all__ = ['check_queries', 'HomographyTracker', 'ChainedFlowTracker']
-
-# %% ../nbs/03a_baselines.ipynb #91fa75d0
-def check_queries(queries, video_shape) -> np.ndarray:
-    "Validate queries `(t, x, y)` against a video's shape (T, H, W, ...); returns them as float32 N x 3."
-    q = np.asarray(queries, np.float32)
-    if len(video_shape) < 3 or min(video_shape[:3]) < 1: raise ValueError(f"not a video shape: {tuple(video_shape)}")
-    T, H, W = video_shape[:3]
-    if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be N x 3 rows (t, x, y), got shape {q.shape}")
-    if len(q) == 0: return q
-    if not np.isfinite(q).all(): raise ValueError("queries contain NaN or infinite values")
-    t = q[:, 0]
-    if (t != np.round(t)).any() or t.min() < 0 or t.max() > T - 1:
-        raise ValueError(f"query frames must be integers in [0, {T - 1}], got values in [{t.min():g}, {t.max():g}]")
-    outside = outside_frame(q[:, 1:], (H, W))
-    if outside.any():
-        i = int(np.argmax(outside))
-        raise ValueError(f"query {i} at (x={q[i, 1]:g}, y={q[i, 2]:g}) is outside the {W} x {H} frame "
-                         f"(x must be in [-0.5, {W - 0.5}], y in [-0.5, {H - 0.5}])")
-    return q
+__all__ = ['HomographyTracker', 'StillTracker', 'ChainedFlowTracker']
 
 # %% ../nbs/03a_baselines.ipynb #6347b596
 def _video_queries(video, queries):
@@ -60,6 +41,14 @@ class HomographyTracker:
         p = np.einsum('tij,nj->nti', np.linalg.inv(Hs), np.concatenate([in_ref, np.ones((len(q), 1))], 1))
         tracks = (p[..., :2] / p[..., 2:]).astype(np.float32)                                            # N x T x 2
         return tracks, outside_frame(tracks, (H, W))
+
+# %% ../nbs/03a_baselines.ipynb #45e1b372
+class StillTracker:
+    "Baseline: every query keeps its position in every frame and is always visible."
+    name = "still"
+    def track(self, video, queries):
+        video, q, (T, H, W) = _video_queries(video, queries)
+        return np.repeat(q[:, None, 1:], T, 1), np.zeros((len(q), T), bool)
 
 # %% ../nbs/03a_baselines.ipynb #052dbecf
 class ChainedFlowTracker:

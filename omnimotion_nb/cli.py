@@ -6,18 +6,20 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/cli.html.md"""
 
 # %% ../nbs/12_cli.ipynb #a0efb88f
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, json, os, sys, time
 from pathlib import Path
 import numpy as np
 
-from .data import load_video, save_video, draw_tracks, grid_queries, default_device
+from .data import load_video, save_video, draw_tracks, grid_queries, default_device, resolve_device
+from .data import check_queries
 from .synthetic import make_scene
 
 # %% auto #0
 __all__ = ['METHODS', 'demo_clip', 'run_track', 'main']
 
 # %% ../nbs/12_cli.ipynb #1cdc8aa7
-METHODS = ('omnimotion', 'chained-flow', 'homography', 'still')
+from .evaluate import TRACKERS
+METHODS = ('omnimotion',) + tuple(t for t in TRACKERS if t != 'omnimotion')   # one registry (`11_evaluate`); the model first
 
 def demo_clip():
     "The bundled default clip: the package's default synthetic scene (24 frames, 96 x 128), with its ground truth."
@@ -27,14 +29,28 @@ def _load_queries(path, video):
     "Queries from a .npy/.npz (key `queries`) or a .csv/.txt of rows t,x,y."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such queries file: {path}")
-    if path.suffix == '.npz': q = np.load(path)['queries']
-    elif path.suffix == '.npy': q = np.load(path)
-    else: q = np.loadtxt(path, delimiter=',', ndmin=2)
-    q = np.asarray(q, np.float32)
+    try:
+        if path.suffix == '.npz':
+            with np.load(path) as z:
+                if 'queries' not in z: raise ValueError(f"it holds {sorted(z)}, no array 'queries'")
+                q = z['queries']
+        elif path.suffix == '.npy': q = np.load(path)          # allow_pickle stays False: no code runs
+        else: q = np.loadtxt(path, delimiter=',', ndmin=2)
+        q = np.asarray(q, np.float32)
+    except (ValueError, OSError, EOFError) as e: raise ValueError(f"cannot read queries from {path}: {e}") from None
     if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be rows (t, x, y), got shape {q.shape} from {path}")
     return q
 
 # %% ../nbs/12_cli.ipynb #15d650c9
+def _output_folder(out) -> Path:
+    "The output folder, created if needed; a file in its place or a folder that cannot be written is refused."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise ValueError(f"the output {out} is a file, not a folder; choose another --out")
+    try: out.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise ValueError(f"cannot create the output folder {out}: {e.strerror or e}") from None
+    if not os.access(out, os.W_OK | os.X_OK): raise ValueError(f"the output folder {out} is not writable; choose another --out")
+    return out
+
 def run_track(video=None,              # a path, an array, or None with demo=True
               out='omnimotion_out',    # output folder
               method='omnimotion',     # one of METHODS
@@ -46,10 +62,14 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
               demo=False,              # use the bundled demo clip (its true tracks score the result)
               device=None, seed=0,
               fps=8, progress=True,
+              resume=True,             # `OmniMotion.fit`'s: continue `out/checkpoints/last.pt` if its settings match; 'force': anyway
              ) -> dict:
     "Track points through a clip and write tracks.npz, tracks.mp4 and summary.json to `out`. Returns the summary."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1):
+        raise ValueError(f"steps must be a whole number >= 1 (0 would report tracks of an untrained model), got {steps!r}")
+    device = resolve_device(device)
+    out = _output_folder(out)
     t0 = time.time()
     scene = None
     if demo:
@@ -63,13 +83,15 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
         q = scene.queries if scene is not None else grid_queries(video_arr.shape, grid, query_frame)
     else:
         q = _load_queries(queries, video_arr) if isinstance(queries, (str, Path)) else np.asarray(queries, np.float32)
+    q = check_queries(q, video_arr.shape)    # before any training: bad queries must not cost minutes
+    if len(q) == 0: raise ValueError("no queries to track")
     summary = dict(source=source, frames=T, height=H, width=W, method=method, n_queries=len(q))
 
     if method == 'omnimotion':
         from omnimotion_nb.train import OmniMotion
         model = OmniMotion(video_arr, preset=preset, device=device, seed=seed, flow_cache=out / 'flow_cache',
                            **({} if steps is None else dict(steps=steps)))   # in the config, so its fractions follow
-        model.fit(checkpoint_dir=out / 'checkpoints', progress=progress)
+        model.fit(checkpoint_dir=out / 'checkpoints', progress=progress, resume=resume)
         model.save(out / 'model.pt')
         t1 = time.time()
         tracks, occluded = model.track(q)
@@ -122,32 +144,49 @@ def main(argv=None):
     t.add_argument('--device', default=None, help="cuda or cpu (default: cuda when available)")
     t.add_argument('--seed', type=int, default=0)
     t.add_argument('--quiet', action='store_true', help="no progress bars")
+    t.add_argument('--resume', choices=('yes', 'no', 'force'), default='yes', help="continue OUT/checkpoints/last.pt: yes (if made "
+                   "with the same settings; default), no (start afresh, overwriting it), force (whatever its settings)")
 
     e = sub.add_parser('evaluate', help="score a method on a TAP-Vid-DAVIS-style folder (frames/<idx>/ + one .pkl)")
     e.add_argument('root', help="folder with frames/<video_idx>/*.jpg and one .pkl")
     e.add_argument('--method', default='omnimotion', choices=METHODS)
     e.add_argument('--videos', default=None, help="comma-separated video indices, e.g. 0,3,7 (default: all)")
     e.add_argument('--size', type=int, default=256, help="evaluation size (TAP-Vid: 256)")
-    e.add_argument('--work-size', type=int, default=None, help="run the tracker on frames resized to this longer side")
+    e.add_argument('--work-size', default=None, help="longer side of the frames trackers see (default 256, TAP-Vid's); 'full' or 0: as they are")
     e.add_argument('--preset', default='cpu')
     e.add_argument('--save-predictions', default=None, help="folder for one <video_idx>.npz per video")
     e.add_argument('--out', default=None, help="results JSON (re-running skips videos already in it)")
     e.add_argument('--quiet', action='store_true')
+    e.add_argument('--workers', type=int, default=1, help="clips at once, each in its own process (default 1)")
+    e.add_argument('--threads-per-worker', type=int, default=1, help="torch/OpenCV threads of each worker (default 1)")
+    e.add_argument('--backend', default='local', choices=('local', 'ray'), help="'ray': each clip one task on a Ray cluster")
+    e.add_argument('--address', default=None, help="Ray cluster address, e.g. HEAD:6379 (default: start Ray here, or RAY_ADDRESS)")
+    e.add_argument('--retries', type=int, default=2, help="Ray: retries of a failed clip (default 2)")
     a = p.parse_args(argv)
     try:
         if a.command == 'track':
             if a.video is None and not a.demo: p.error("track needs a VIDEO or --demo")
             s = run_track(a.video, a.out, a.method, a.preset, a.steps, a.queries, a.grid, a.query_frame,
-                          a.max_frames, a.size, a.demo, a.device, a.seed, progress=not a.quiet)
+                          a.max_frames, a.size, a.demo, a.device, a.seed, progress=not a.quiet,
+                          resume={'yes': True, 'no': False, 'force': 'force'}[a.resume])
             _print_summary(s)
             print(f"wrote {a.out}/tracks.npz, {a.out}/{s['video']}, {a.out}/summary.json")
         else:
-            from omnimotion_nb.evaluate import evaluate_folder, results_table
+            from omnimotion_nb.evaluate import evaluate_folder, results_table, WORK_SIZE
             vids = None if a.videos is None else [int(v) for v in a.videos.split(',') if v.strip()]
-            res = evaluate_folder(a.root, method=a.method, videos=vids, size=a.size, preset=a.preset, work_size=a.work_size,
-                                  save_predictions=a.save_predictions, out=a.out, progress=not a.quiet)
+            res = evaluate_folder(a.root, method=a.method, videos=vids, size=a.size, preset=a.preset,
+                                  work_size=WORK_SIZE if a.work_size is None else a.work_size,
+                                  save_predictions=a.save_predictions, out=a.out, progress=not a.quiet, workers=a.workers,
+                                  backend=a.backend, address=a.address, threads_per_worker=a.threads_per_worker, retries=a.retries)
             print(results_table(res))
-    except (ValueError, FileNotFoundError, ImportError) as err:
-        print(f"omnimotion-nb {a.command}: error: {err}", file=sys.stderr)
+            failed = [n for n, r in res.items() if 'error' in r]
+            if failed:   # the others are scored (and in --out); a re-run tries these again
+                print(f"omnimotion-nb evaluate: error: {len(failed)} of {len(res)} videos failed: {', '.join(failed)}", file=sys.stderr)
+                return 1
+    except (ValueError, OSError, ImportError, FloatingPointError) as err:   # the user's input or machine: one line, no traceback
+        print(f"omnimotion-nb {a.command}: error: {' '.join(str(err).split())}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"omnimotion-nb {a.command}: interrupted (checkpoints written so far are kept)", file=sys.stderr)
+        return 130
     return 0

@@ -6,7 +6,7 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #d81388a0
 from __future__ import annotations
-import os, glob
+import math, os, glob, re, warnings
 from pathlib import Path
 import numpy as np
 import cv2
@@ -14,8 +14,8 @@ import imageio.v3 as iio
 import torch
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'default_device', 'resize_video', 'load_video', 'save_video', 'point_colors', 'draw_tracks',
-           'grid_queries', 'outside_frame']
+__all__ = ['IMAGE_EXTS', 'default_device', 'resolve_device', 'resize_video', 'load_video', 'save_video', 'point_colors',
+           'draw_tracks', 'grid_queries', 'outside_frame', 'check_queries']
 
 # %% ../nbs/00_data.ipynb #42f54031
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
@@ -24,12 +24,29 @@ def default_device() -> torch.device:
     "CUDA when available, else the CPU: the same code runs on both."
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
+def resolve_device(device=None) -> torch.device:
+    "`device` ('cpu', 'cuda', 'cuda:1', 'mps' or a `torch.device`), refused clearly when this machine lacks it; None: `default_device()`."
+    if device is None: return default_device()
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError): raise ValueError(f"unknown device {device!r}; use 'cpu' or 'cuda'") from None
+    if d.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"device {str(device)!r} asked for, but CUDA is not available here; use 'cpu' (or leave the device out)")
+    if d.type == 'cuda' and d.index is not None and d.index >= torch.cuda.device_count():
+        raise ValueError(f"device {str(device)!r} asked for, but this machine has {torch.cuda.device_count()} CUDA device(s)")
+    if d.type == 'mps' and not torch.backends.mps.is_available(): raise ValueError("device 'mps' asked for, but it is not available here")
+    if d.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {str(device)!r}: only cpu, cuda and mps are supported")
+    return d
+
 # %% ../nbs/00_data.ipynb #e0409864
 def _as_video_array(frames, what: str) -> np.ndarray:
     "Check dtype/shape/range of a stack of frames and convert to float32 RGB in [0, 1]."
     a = np.asarray(frames)
     if a.dtype == object: raise ValueError(f"{what}: frames have different shapes or types; all frames must be H x W (x 3)")
+    if a.ndim == 3 and a.shape[-1] in (3, 4) and min(a.shape[:2]) > 4:
+        raise ValueError(f"{what}: shape {a.shape} looks like one colour image H x W x {a.shape[-1]}; a video is T x H x W x 3")
     if a.ndim == 3: a = np.repeat(a[..., None], 3, axis=-1)            # grayscale T x H x W
+    if a.ndim == 4 and a.shape[1] in (1, 3, 4) and a.shape[-1] not in (1, 3, 4):
+        raise ValueError(f"{what}: shape {a.shape} looks channels-first (T x C x H x W); give T x H x W x C, e.g. video.transpose(0, 2, 3, 1)")
     if a.ndim != 4 or a.shape[-1] not in (1, 3, 4):
         raise ValueError(f"{what}: expected frames T x H x W x 3 (or T x H x W grayscale), got shape {a.shape}")
     if a.shape[-1] == 1: a = np.repeat(a, 3, axis=-1)
@@ -47,10 +64,18 @@ def _as_video_array(frames, what: str) -> np.ndarray:
     return np.clip(a, 0, 1)
 
 # %% ../nbs/00_data.ipynb #cd070402
+def _natural_key(path: Path):
+    "Sort key reading runs of digits as numbers: 1.png, 2.png, 10.png (not 1, 10, 2)."
+    return [(0, int(s), s) if s.isdigit() else (1, 0, s.lower()) for s in re.split(r'(\d+)', path.name)]
+
+def _read_image(f: Path) -> np.ndarray:
+    try: return iio.imread(f)
+    except Exception as e: raise ValueError(f"cannot read frame {f.name} of {f.parent}: {type(e).__name__}: {str(e).strip()[:120]}") from None
+
 def _read_folder(folder: Path) -> np.ndarray:
-    files = sorted(f for f in folder.iterdir() if f.suffix.lower() in IMAGE_EXTS)
+    files = sorted((f for f in folder.iterdir() if f.suffix.lower() in IMAGE_EXTS), key=_natural_key)
     if not files: raise ValueError(f"folder {folder} holds no images ({', '.join(IMAGE_EXTS)})")
-    frames = [iio.imread(f) for f in files]
+    frames = [_read_image(f) for f in files]
     shapes = {f.name: fr.shape for f, fr in zip(files, frames)}
     if len({s[:2] for s in shapes.values()}) > 1:
         first = files[0]
@@ -71,8 +96,21 @@ def _read_file(path: Path, max_frames=None) -> np.ndarray:
                 frames.append(fr[..., :3] if fr.ndim == 3 else np.repeat(fr[..., None], 3, -1))
             frames = np.stack(frames) if frames else np.zeros((0, 0, 0, 3), np.uint8)
     except Exception as e:
-        raise ValueError(f"cannot read video {path}: {type(e).__name__}: {e}") from e
+        raise ValueError(f"cannot read video {path}: {type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}") from None
+    if max_frames is None or len(frames) < max_frames: _warn_if_short(path, len(frames))
     return frames
+
+def _warn_if_short(path: Path, n_read: int):
+    "Warn when a video file gave fewer frames than its container announces (duration x frame rate): truncated or partly unreadable."
+    if path.suffix.lower() in IMAGE_EXTS + ('.gif',): return   # gif metadata gives no clip duration
+    try: meta = iio.immeta(path)
+    except Exception: return
+    fps, duration = meta.get('fps'), meta.get('duration')
+    if not fps or not duration or not math.isfinite(fps * duration): return
+    announced = round(fps * duration)
+    if n_read < announced - 1:    # one frame of slack for rounding of the duration
+        warnings.warn(f"{path}: read {n_read} frames of the {announced} its container announces ({duration:g} s at {fps:g} fps); "
+                      "the file may be truncated or partly unreadable")
 
 # %% ../nbs/00_data.ipynb #107fa980
 def resize_video(video: np.ndarray, # T x H x W x 3 float32
@@ -98,6 +136,9 @@ def load_video(src,              # path to a video file or image folder, an arra
                stride: int = 1,  # keep every `stride`-th frame
               ) -> np.ndarray:
     "Read a video into a float32 array `T x H x W x 3` in [0, 1]."
+    for name, v in (('max_frames', max_frames), ('stride', stride)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1):
+            raise ValueError(f"{name} must be a whole number >= 1, got {v!r}")
     if isinstance(src, (str, os.PathLike)):
         path = Path(src).expanduser()
         if not path.exists(): raise FileNotFoundError(f"no such video file or folder: {path}")
@@ -205,3 +246,23 @@ def outside_frame(xy, size):
     H, W = size
     x, y = xy[..., 0], xy[..., 1]
     return (x < -0.5) | (x > W - 0.5) | (y < -0.5) | (y > H - 0.5)
+
+# %% ../nbs/00_data.ipynb #91fa75d0
+def check_queries(queries, video_shape) -> np.ndarray:
+    "Validate queries `(t, x, y)` against a video's shape (T, H, W, ...); returns them as float32 N x 3."
+    try: q = np.asarray(queries, np.float32)
+    except (ValueError, TypeError) as e: raise ValueError(f"queries must be N x 3 numbers (t, x, y): {e}") from None
+    if len(video_shape) < 3 or min(video_shape[:3]) < 1: raise ValueError(f"not a video shape: {tuple(video_shape)}")
+    T, H, W = video_shape[:3]
+    if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be N x 3 rows (t, x, y), got shape {q.shape}")
+    if len(q) == 0: return q
+    if not np.isfinite(q).all(): raise ValueError("queries contain NaN or infinite values")
+    t = q[:, 0]
+    if (t != np.round(t)).any() or t.min() < 0 or t.max() > T - 1:
+        raise ValueError(f"query frames must be integers in [0, {T - 1}], got values in [{t.min():g}, {t.max():g}]")
+    outside = outside_frame(q[:, 1:], (H, W))
+    if outside.any():
+        i = int(np.argmax(outside))
+        raise ValueError(f"query {i} at (x={q[i, 1]:g}, y={q[i, 2]:g}) is outside the {W} x {H} frame "
+                         f"(x must be in [-0.5, {W - 0.5}], y in [-0.5, {H - 0.5}])")
+    return q

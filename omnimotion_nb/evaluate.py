@@ -6,16 +6,19 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/evaluate.html.md"""
 
 # %% ../nbs/11_evaluate.ipynb #6bc235b5
 from __future__ import annotations
-import json, time
+import json, sys, time
 from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from .data import resize_video
 from .tapvid import load_davis32, scale_coords, _read_annotations
-from .metrics import tapvid_metrics, StillTracker, metrics_table
+from .metrics import tapvid_metrics, metrics_table
+from .baselines import StillTracker
+from .flow import flow_pairs
 
 # %% auto #0
-__all__ = ['TRACKERS', 'make_tracker', 'track_at_size', 'evaluate_folder', 'results_table']
+__all__ = ['TRACKERS', 'WORK_SIZE', 'BACKENDS', 'make_tracker', 'track_at_size', 'full_size_estimate', 'evaluate_folder',
+           'results_table', 'write_davis_like']
 
 # %% ../nbs/11_evaluate.ipynb #c09f1a2b
 TRACKERS = ('still', 'homography', 'chained-flow', 'omnimotion')
@@ -47,6 +50,144 @@ def track_at_size(tracker, video, queries, work_size=None):
     tracks, occ = tracker.track(small, q)
     return scale_coords(tracks, small_hw, big_hw), occ
 
+# %% ../nbs/11_evaluate.ipynb #e551057a
+WORK_SIZE = 256   # TAP-Vid's working size: trackers see frames whose longer side is 256 px unless told otherwise
+
+def _work_size(work_size):
+    "The longer side trackers work at: pixels (at least 8), or None for the frames as they are (None, 0 or 'full')."
+    if work_size is None or str(work_size).strip().lower() in ('0', 'full'): return None
+    try: ws = int(work_size)
+    except (TypeError, ValueError):
+        raise ValueError(f"work_size must be a number of pixels, or 0 / 'full' for the frames as they are; got {work_size!r}") from None
+    if ws < 8: raise ValueError(f"work_size must be at least 8 pixels (0 or 'full': the frames as they are), got {work_size}")
+    return ws
+
+# %% ../nbs/11_evaluate.ipynb #7edfdc56
+# What a tracker keeps for each (frame pair, pixel). OmniMotion (`09_train`, `_prepare_flows`): flow and target (2 float32
+# each: 8 + 8 bytes), cycle mask and match flag (1 + 1), its sampler's valid, prior and error maps (3 float32: 12).
+# Chained flow: a flow and a mask (8 + 1) for each of its 2 (T - 1) consecutive pairs.
+_KEPT_BYTES = {'omnimotion': 30, 'chained-flow': 9}
+# OmniMotion's peak while it prepares them (copies on the way), measured: the peak RSS of preparing DAVIS video 0 (32
+# frames, 992 pairs) at 128, 192 and 256 px was 0.91, 1.42 and 2.11 GB, 44 bytes more per added (pair, pixel).
+# The same runs took 1.5 to 3.7 us per (pair, pixel) (one thread, a 2-core VM with other work on it, 2026-12-02).
+_PEAK_BYTES = {'omnimotion': 44}
+_PREP_SECONDS = 2.5e-6
+
+def _pairs_kept(method, frames, tracker_kw):
+    "How many frame pairs `method` keeps a flow for on a clip of `frames` frames (0: it keeps none per pixel)."
+    if frames < 2: return 0
+    if method == 'omnimotion':
+        from omnimotion_nb.train import PRESETS
+        c = {**PRESETS.get(tracker_kw.get('preset', 'cpu'), PRESETS['cpu']), **tracker_kw}
+        return len(flow_pairs(frames, window=c['window'], n_long=c['n_long']))
+    return 2 * (frames - 1) if method == 'chained-flow' else 0
+
+def full_size_estimate(frames: int, height: int, width: int, method: str = 'omnimotion', **tracker_kw) -> dict:
+    "An estimate, not a measurement of the run: memory `method` keeps (and at its peak) for a clip, OmniMotion's preparation time."
+    pairs = _pairs_kept(method, frames, tracker_kw)
+    n = pairs * height * width                       # (pair, pixel) entries
+    est = dict(pairs=pairs, pair_pixels=n, gb_kept=n * _KEPT_BYTES.get(method, 0) / 1e9)
+    if method in _PEAK_BYTES: est.update(gb_peak=n * _PEAK_BYTES[method] / 1e9, prep_minutes=n * _PREP_SECONDS / 60)
+    return est
+
+# %% ../nbs/11_evaluate.ipynb #395dd8be
+def _clip_shape(root, entry):
+    "(frames, height, width, video_idx) from a clip's annotations (frames: its files if they do not say); None without h, w."
+    if not isinstance(entry, dict) or not {'video_idx', 'h', 'w'} <= set(entry): return None   # load_davis32 says what is wrong
+    tp = entry.get('target_points')
+    first = tp[sorted(tp)[0]] if isinstance(tp, dict) and tp else None
+    T = np.shape(first)[1] if np.ndim(first) == 3 else len(list((Path(root) / 'frames' / str(entry['video_idx'])).glob('*')))
+    return int(T), int(entry['h']), int(entry['w']), int(entry['video_idx'])
+
+def _work_size_note(root, entries, todo, method, tracker_kw, work_size) -> str:
+    "The line `evaluate_folder` prints about the frames trackers see; at full size, with the estimate for the largest clip."
+    if work_size is not None:
+        what = "TAP-Vid's working size" if work_size == WORK_SIZE else f"TAP-Vid's working size is {WORK_SIZE}"
+        return (f"work size: trackers see frames resized to {work_size} px on the longer side ({what}; clips already "
+                f"smaller stay as they are); work size 0 or 'full' runs them on the frames as they are")
+    shapes = [s for s in (_clip_shape(root, e) for e in entries) if s is not None and s[3] in todo]
+    if not shapes: return "work size: full resolution, as asked"
+    T, H, W, _ = max(shapes, key=lambda s: s[0] * s[1] * s[2])
+    line = (f"work size: full resolution, as asked; the largest clip is {T} frames of {W} x {H}, "
+            f"{max(1, (max(H, W) / WORK_SIZE) ** 2):.1f}x the pixels it has at {WORK_SIZE}")
+    e = full_size_estimate(T, H, W, method, **tracker_kw)
+    if not e['pairs']: return line
+    line += (f". Estimate for it, not a measurement of this run: {method} keeps a flow for {e['pairs']} frame pairs at "
+             f"{_KEPT_BYTES[method]} bytes per (pair, pixel), counted from the code: about {e['gb_kept']:.1f} GB")
+    if 'gb_peak' in e:
+        line += (f"; about {e['gb_peak']:.0f} GB at its peak while preparing them and about {e['prep_minutes']:.0f} min "
+                 f"before the first training step ({_PEAK_BYTES[method]} bytes and {_PREP_SECONDS * 1e6:.1f} us per (pair, "
+                 f"pixel), as measured on a DAVIS clip at 128-256 px with one core of a 2-core VM)")
+    return line
+
+# %% ../nbs/11_evaluate.ipynb #2e1ea239
+def _evaluate_clip(root, idx: int, method: str, tracker_kw: dict, size: int, work_size, threads=None) -> dict:
+    "Track and score clip `idx` of `root`: the one worker of every backend (in turn, processes, Ray)."
+    if threads is not None:
+        import torch, cv2
+        torch.set_num_threads(int(threads)); cv2.setNumThreads(int(threads))
+    v = load_davis32(root, videos=[idx])[0]
+    t0 = time.time()
+    tracks, occ = track_at_size(make_tracker(method, **tracker_kw), v.frames, v.queries, work_size)
+    secs = time.time() - t0
+    # tapvid_metrics rescales to 256 x 256; multiplying by size/256 first scores at size x size instead
+    k = size / 256
+    m = tapvid_metrics(v.queries, v.gt_tracks * k, v.gt_occluded, np.asarray(tracks) * k, occ,
+                       query_mode="strided", size=v.frames.shape[1:3])
+    return dict(name=v.name, metrics=dict(m, seconds=secs, n_queries=int(len(v.queries)), frames=int(len(v.frames))),
+                queries=v.queries, tracks=np.asarray(tracks, np.float32), occluded=np.asarray(occ, bool))
+
+# %% ../nbs/11_evaluate.ipynb #4657b29b
+def _failure(e) -> str: return " ".join(f"{type(e).__name__}: {e}".split())   # one line
+
+def _clips_in_turn(todo, job):
+    for idx in todo:
+        try: yield idx, _evaluate_clip(idx=idx, **job)
+        except Exception as e: yield idx, _failure(e)
+
+def _clips_in_processes(todo, job, workers, threads):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from omnimotion_nb import evaluate as lib    # 'spawn' children find the worker by its module path, also from a notebook
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context('spawn')) as pool:
+        futures = {pool.submit(lib._evaluate_clip, idx=idx, threads=threads, **job): idx for idx in todo}
+        for f in as_completed(futures):
+            try: yield futures[f], f.result()
+            except Exception as e: yield futures[f], _failure(e)   # a crashed process too (BrokenProcessPool)
+
+# %% ../nbs/11_evaluate.ipynb #f4fc6e57
+def _clips_on_ray(ray, todo, job, address, retries, threads):
+    from omnimotion_nb import evaluate as lib    # workers import the package: it must be installed on every node
+    started = not ray.is_initialized()
+    if started: ray.init(address=address, include_dashboard=False)
+    try:
+        gpus = 1 if ray.cluster_resources().get('GPU') else 0
+        task = ray.remote(lib._evaluate_clip).options(num_cpus=1, num_gpus=gpus, max_retries=retries, retry_exceptions=True)
+        pending = {task.remote(idx=idx, threads=threads, **job): idx for idx in todo}
+        while pending:
+            [ready], _ = ray.wait(list(pending), num_returns=1)
+            idx = pending.pop(ready)
+            try: yield idx, ray.get(ready)
+            except Exception as e:   # after its retries; a task's own exception is its `cause`
+                yield idx, f"{_failure(getattr(e, 'cause', None) or e)} (after {retries + 1} attempts on Ray)"
+    finally:
+        if started: ray.shutdown()
+
+BACKENDS = ('local', 'ray')
+
+def _run_clips(todo, job, workers=1, backend='local', address=None, threads_per_worker=1, retries=2):
+    "(video index, outcome) for each clip of `todo` as it finishes, on `backend` (see above)."
+    if backend not in BACKENDS: raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+    if int(workers) < 1: raise ValueError(f"workers must be at least 1, got {workers}")
+    if backend == 'ray':
+        if int(workers) != 1: raise ValueError("workers is for the local backend; Ray runs as many clips at once as the cluster has room for")
+        try: import ray
+        except ImportError: raise ImportError("backend 'ray' needs Ray: pip install 'omnimotion_nb[ray]'") from None
+        return _clips_on_ray(ray, todo, job, address, int(retries), threads_per_worker)
+    if address is not None: raise ValueError("address is for backend='ray'")
+    if int(workers) > 1 and len(todo) > 1: return _clips_in_processes(todo, job, min(int(workers), len(todo)), threads_per_worker)
+    return _clips_in_turn(todo, job)
+
 # %% ../nbs/11_evaluate.ipynb #b612f954
 def _previous_results(out, run: dict) -> dict:
     "Results already in `out` (resume), refusing a file written by a different run rather than overwriting it."
@@ -66,16 +207,23 @@ def evaluate_folder(root,                 # folder with frames/<video_idx>/ and 
                     videos=None,          # video indices to run (default: all)
                     size: int = 256,      # scoring resolution (TAP-Vid: 256 x 256)
                     preset: str = "cpu",  # OmniMotion preset
-                    work_size=None,       # run trackers on frames with this longer side (None: full size)
+                    work_size=WORK_SIZE,  # run trackers on frames with this longer side (0, 'full' or None: as they are)
                     save_predictions=None, # folder for <video_idx>.npz predictions (original pixel coordinates)
                     out=None,             # JSON results file, written after each video; videos already in it are skipped
-                    progress: bool = True,
+                    progress: bool = True, # a progress bar and a note on the work size (stderr)
+                    workers: int = 1,     # clips at once, each in its own process (local backend)
+                    backend: str = 'local', # 'local' or 'ray' (a Ray cluster: each clip one task)
+                    address=None,         # Ray cluster address (backend='ray'; None: start Ray here or use RAY_ADDRESS)
+                    threads_per_worker: int = 1, # torch / OpenCV threads of each worker process or Ray task
+                    retries: int = 2,     # Ray: retries of a failed clip before it is reported as failed
                     **tracker_kw) -> dict:
     "Score a tracker on every video of a TAP-Vid-DAVIS-style folder (strided queries). Returns {video: metrics}."
     root = Path(root)
     if not root.is_dir(): raise FileNotFoundError(f"no such data folder: {root}")
     if int(size) <= 0: raise ValueError(f"size must be positive, got {size}")
-    if work_size is not None and int(work_size) < 8: raise ValueError(f"work_size must be at least 8 pixels, got {work_size}")
+    work_size = _work_size(work_size)
+    if isinstance(videos, (str, bytes, int)) or (videos is not None and not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in list(videos))):
+        raise ValueError(f"videos must be a list of video indices (whole numbers), e.g. [0, 3], got {videos!r}")
     pkl, entries = _read_annotations(root)
     known = [int(v['video_idx']) for v in entries if isinstance(v, dict) and 'video_idx' in v]
     if videos is not None:
@@ -88,28 +236,53 @@ def evaluate_folder(root,                 # folder with frames/<video_idx>/ and 
     run = dict(method=method, size=size, work_size=work_size, options={k: repr(v) for k, v in sorted(kw.items())})
     results = _previous_results(out, run)
     make_tracker(method, **kw)                       # an unknown name or a bad option fails before any work
-    for idx in tqdm(todo, desc=f"{method} on {root.name}", disable=not progress):
-        if str(idx) in results: continue             # resume: done in an earlier run
-        v = load_davis32(root, videos=[idx])[0]      # one video in memory at a time (DAVIS frames are large)
-        t0 = time.time()
-        tracks, occ = track_at_size(make_tracker(method, **kw), v.frames, v.queries, work_size)
-        secs = time.time() - t0
-        # tapvid_metrics rescales to 256 x 256; multiplying by size/256 first scores at size x size instead
-        k = size / 256
-        m = tapvid_metrics(v.queries, v.gt_tracks * k, v.gt_occluded, np.asarray(tracks) * k, occ,
-                           query_mode="strided", size=v.frames.shape[1:3])
-        results[v.name] = dict(m, seconds=secs, n_queries=int(len(v.queries)), frames=int(len(v.frames)))
-        if save_predictions is not None:
-            Path(save_predictions).mkdir(parents=True, exist_ok=True)
-            np.savez(Path(save_predictions) / f"{v.name}.npz", queries=v.queries, tracks=np.asarray(tracks, np.float32),
-                     occluded=np.asarray(occ, bool))
-        if out is not None:
-            Path(out).parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(out).with_suffix('.tmp')      # write then rename: an interrupted run never leaves half a file
-            tmp.write_text(json.dumps(dict(run, root=str(root), videos=results), indent=1))
-            tmp.replace(out)
+    remaining = [i for i in todo if str(i) not in results or 'error' in results[str(i)]]   # resume: failed clips run again
+    clips = _run_clips(remaining, dict(root=root, method=method, tracker_kw=kw, size=size, work_size=work_size),
+                       workers, backend, address, threads_per_worker, retries)
+    if progress and todo: print(_work_size_note(root, entries, todo, method, kw, work_size), file=sys.stderr)
+    order = {str(i): n for n, i in enumerate(known)}   # the JSON lists videos in the folder's order, however they finish
+    with tqdm(total=len(todo), initial=len(todo) - len(remaining), desc=f"{method} on {root.name}", disable=not progress) as bar:
+        for idx, clip in clips:
+            if isinstance(clip, str):
+                results[str(idx)] = dict(error=clip); tqdm.write(f"video {idx} failed: {clip}", file=sys.stderr)
+            else:
+                results[clip['name']] = clip['metrics']
+                if save_predictions is not None:
+                    Path(save_predictions).mkdir(parents=True, exist_ok=True)
+                    np.savez(Path(save_predictions) / f"{clip['name']}.npz", queries=clip['queries'], tracks=clip['tracks'],
+                             occluded=clip['occluded'])
+            results = dict(sorted(results.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+            if out is not None:
+                Path(out).parent.mkdir(parents=True, exist_ok=True)
+                tmp = Path(out).with_suffix('.tmp')      # write then rename: an interrupted run never leaves half a file
+                tmp.write_text(json.dumps(dict(run, root=str(root), videos=results), indent=1))
+                tmp.replace(out)
+            bar.update()
     return {str(i): results[str(i)] for i in todo if str(i) in results}
 
 def results_table(results: dict, keys=("AJ", "delta_avg", "OA", "TC", "seconds")) -> str:
     "Markdown table: one row per video and the mean (AJ, <delta_avg, OA in percent; TC in pixels)."
-    return metrics_table({n: results[n] for n in sorted(results, key=lambda s: (len(s), s))}, keys, first='video', mean=True)
+    failed = {n: r['error'] for n, r in results.items() if 'error' in r}
+    scored = {n: results[n] for n in sorted(results, key=lambda s: (len(s), s)) if n not in failed}
+    rows = [metrics_table(scored, keys, first='video', mean=True)]
+    for n in sorted(failed, key=lambda s: (len(s), s)):   # listed apart from the mean; a re-run tries them again
+        rows.append(f"| {n} | failed: {failed[n].replace('|', '/')} |" + " |" * (len(keys) - 1))
+    return "\n".join(rows)
+
+# %% ../nbs/11_evaluate.ipynb #b8695429
+def write_davis_like(root, scenes: dict, query_every: int = 5):
+    "Write {video_idx: scene} (e.g. `make_scene`'s) as frames/<idx>/*.jpg plus one TAP-Vid-DAVIS-32 pickle, strided queries."
+    import pickle
+    import imageio.v3 as iio
+    root = Path(root); vids = []
+    for idx, sc in scenes.items():
+        (root / 'frames' / str(idx)).mkdir(parents=True)
+        for t, f in enumerate((sc.video * 255).round().astype(np.uint8)): iio.imwrite(root / 'frames' / str(idx) / f'{t:05d}.jpg', f, quality=95)
+        T, H, W = sc.video.shape[:3]
+        ann = {'video_idx': idx, 'h': H, 'w': W, 'query_points': {}, 'target_points': {}, 'occluded': {}}
+        for qf in range(0, T, query_every):
+            vis = ~sc.occluded[:, qf]
+            ann['query_points'][qf] = sc.tracks[vis, qf].tolist(); ann['target_points'][qf] = sc.tracks[vis]; ann['occluded'][qf] = sc.occluded[vis]
+        vids.append(ann)
+    with open(root / 'dev.pkl', 'wb') as f: pickle.dump({'videos': vids}, f)
+    return root

@@ -18,10 +18,10 @@ from tqdm.auto import tqdm
 from .data import default_device
 
 # %% auto #0
-__all__ = ['compute_flow', 'flow_pairs', 'sample_flow', 'cycle_consistency_mask', 'PairFlows', 'compute_pair_flows',
-           'chained_pair_flows', 'descriptor_matches', 'add_matches', 'match_agreement', 'trusted_pairs',
-           'trusted_matches', 'spread_matches', 'flow_to_color', 'color_wheel', 'draw_flow_arrows', 'endpoint_error',
-           'occlusion_evidence', 'pair_flows_on_disk']
+__all__ = ['FLOW_CACHE_MAX_FILES', 'FLOW_CACHE_MAX_BYTES', 'compute_flow', 'flow_pairs', 'sample_flow', 'cycle_consistency_mask',
+           'PairFlows', 'compute_pair_flows', 'chained_pair_flows', 'descriptor_matches', 'add_matches',
+           'match_agreement', 'trusted_pairs', 'trusted_matches', 'spread_matches', 'flow_to_color', 'color_wheel',
+           'draw_flow_arrows', 'endpoint_error', 'occlusion_evidence', 'pair_flows_on_disk']
 
 # %% ../nbs/02_flow.ipynb #66b1d88a
 def _gray8(frame):
@@ -198,6 +198,21 @@ def _load_cache(path, key, pairs, hw):
     if not ok: warnings.warn(f"flow cache {path} does not match its checksum, pairs or settings; recomputing it"); return None
     return PairFlows(pairs, flows, masks)
 
+# %% ../nbs/02_flow.ipynb #5afe0d02
+FLOW_CACHE_MAX_FILES = 16          # cache files kept per folder (the newest)
+FLOW_CACHE_MAX_BYTES = 2 * 2**30   # and at most this many bytes of them (the newest file always stays)
+
+def _prune_cache(folder: Path, keep: Path, max_files=None, max_bytes=None):
+    "Delete the oldest `flows_*.npz` of `folder` beyond the newest `max_files` files / `max_bytes` bytes, never `keep`."
+    max_files = FLOW_CACHE_MAX_FILES if max_files is None else max_files
+    max_bytes = FLOW_CACHE_MAX_BYTES if max_bytes is None else max_bytes
+    files = sorted((f for f in folder.glob('flows_*.npz') if f != keep), key=lambda f: f.stat().st_mtime, reverse=True)
+    total, kept = keep.stat().st_size, 1
+    for f in files:
+        size = f.stat().st_size
+        if kept < max_files and total + size <= max_bytes: total, kept = total + size, kept + 1
+        else: f.unlink(missing_ok=True)
+
 # %% ../nbs/02_flow.ipynb #48d9be27
 def compute_pair_flows(video: np.ndarray,    # T x H x W x 3 in [0, 1]
                        pairs=None,            # P x 2 ordered pairs (i, j); default `flow_pairs(T)`
@@ -258,6 +273,7 @@ def compute_pair_flows(video: np.ndarray,    # T x H x W x 3 in [0, 1]
         tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
         np.savez(tmp, flows=flows, masks=masks, pairs=pairs, key=key, checksum=_checksum(pairs, flows, masks))
         os.replace(tmp, path)
+        _prune_cache(path.parent, keep=path)      # bounded: the oldest files go (FLOW_CACHE_MAX_FILES / _BYTES)
     return PairFlows(pairs, flows, masks)
 
 # %% ../nbs/02_flow.ipynb #cae23e75

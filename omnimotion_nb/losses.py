@@ -9,13 +9,17 @@ from __future__ import annotations
 import torch
 
 # %% auto #0
-__all__ = ['flow_loss', 'photometric_loss', 'smoothness_loss', 'depth_range_loss', 'distortion_loss', 'HardExampleSampler',
-           'visibility_loss']
+__all__ = ['flow_errors', 'flow_loss', 'photometric_loss', 'smoothness_loss', 'depth_range_loss', 'distortion_loss',
+           'HardExampleSampler', 'visibility_loss']
 
 # %% ../nbs/07_losses.ipynb #e978d1cb
+def flow_errors(pred_xy, target_xy):
+    "Per-correspondence L1 distance in pixels (what hard-example mining records)."
+    return (pred_xy - target_xy).abs().sum(-1)
+
 def flow_loss(pred_xy, target_xy, weight=None):
     "Mean L1 distance in pixels between predicted and supervising correspondences (optionally weighted)."
-    err = (pred_xy - target_xy).abs().sum(-1)
+    err = flow_errors(pred_xy, target_xy)
     if weight is None: return err.mean()
     return (err * weight).sum() / weight.sum().clamp_min(1e-6)
 

@@ -11,15 +11,24 @@ import numpy as np
 THRESHOLDS = (1, 2, 4, 8, 16)
 
 # %% auto #0
-__all__ = ['THRESHOLDS', 'evaluation_mask', 'temporal_coherence', 'jaccard_breakdown', 'tapvid_metrics', 'StillTracker',
-           'compare_trackers', 'metrics_table']
+__all__ = ['THRESHOLDS', 'evaluation_mask', 'temporal_coherence', 'jaccard_breakdown', 'tapvid_metrics', 'compare_trackers',
+           'metrics_table']
 
 # %% ../nbs/01_metrics.ipynb #ed8bbfb6
+def _as_occlusion(a, name):
+    "An occlusion array as bool, refusing values other than 0/1 (e.g. probabilities: threshold them first)."
+    a = np.asarray(a)
+    if a.dtype != bool and not (np.issubdtype(a.dtype, np.number) and np.isin(a, (0, 1)).all()):
+        raise ValueError(f"{name} must be bool (or 0/1), got {a.dtype} values such as {a.ravel()[:3].tolist()}; threshold probabilities first")
+    return a.astype(bool)
+
 def _check_inputs(queries, gt_tracks, gt_occluded, pred_tracks, pred_occluded):
-    q = np.asarray(queries, np.float64); gt = np.asarray(gt_tracks, np.float64); pr = np.asarray(pred_tracks, np.float64)
-    go = np.asarray(gt_occluded, bool); po = np.asarray(pred_occluded, bool)
+    try: q = np.asarray(queries, np.float64); gt = np.asarray(gt_tracks, np.float64); pr = np.asarray(pred_tracks, np.float64)
+    except (ValueError, TypeError) as e: raise ValueError(f"queries and tracks must be arrays of numbers: {e}") from None
+    go, po = _as_occlusion(gt_occluded, 'gt_occluded'), _as_occlusion(pred_occluded, 'pred_occluded')
     if gt.ndim != 3 or gt.shape[-1] != 2: raise ValueError(f"gt_tracks must be N x T x 2, got {gt.shape}")
     N, T = gt.shape[:2]
+    if N == 0 or T == 0: raise ValueError(f"nothing to score: gt_tracks has shape {gt.shape}")
     if q.shape != (N, 3): raise ValueError(f"queries must be N x 3 rows (t, x, y) with N = {N}, got {q.shape}")
     if pr.shape != gt.shape: raise ValueError(f"pred_tracks must have the shape of gt_tracks {gt.shape}, got {pr.shape}")
     if go.shape != (N, T) or po.shape != (N, T):
@@ -101,15 +110,6 @@ def tapvid_metrics(queries,         # N x 3 (t, x, y): the query of each track
     return out
 
 # %% ../nbs/01_metrics.ipynb #d8066675
-class StillTracker:
-    "Baseline: every query keeps its position in every frame and is always visible."
-    name = "still"
-    def track(self, video, queries):
-        q = np.asarray(queries, np.float32)
-        T = len(video)
-        if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be N x 3 rows (t, x, y), got {q.shape}")
-        return np.repeat(q[:, None, 1:], T, 1), np.zeros((len(q), T), bool)
-
 def compare_trackers(video, gt_tracks, gt_occluded, trackers, queries=None, query_mode="first") -> dict:
     "Run each tracker on `video` and score it against the truth: {name: metrics dict (+ 'seconds')}."
     import time

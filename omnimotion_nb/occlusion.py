@@ -12,8 +12,8 @@ from .data import outside_frame   # taught in 00_data
 _all_ = ['outside_frame']
 
 # %% auto #0
-__all__ = ['weight_in_front', 'occlusion_score', 'is_occluded', 'blur_video', 'sample_colors', 'appearance_changed',
-           'outside_frame']
+__all__ = ['weight_in_front', 'occlusion_score', 'occlusion_decision', 'is_occluded', 'blur_video', 'sample_colors',
+           'appearance_changed', 'outside_frame']
 
 # %% ../nbs/08_occlusion.ipynb #8fd4fd37
 def weight_in_front(render, depth, near=0.0, far=2.0, softness: float = 0.0):
@@ -28,9 +28,13 @@ def occlusion_score(bij, volume, xy, depth, t, size, n_samples=32, near=0.0, far
     "Compositing weight in front of each point (xy R x 2 pixels of frames t R, at local depths `depth` R): ~1 = hidden."
     return weight_in_front(render_rays(bij, volume, xy, t, size, n_samples, near, far), depth, near, far)
 
+def occlusion_decision(score, xy, size, threshold=0.5):
+    "The decision: what lies in front of the point is opaque past `threshold` (its `score`), or it left the frame."
+    return (score > threshold) | outside_frame(xy, size)
+
 def is_occluded(bij, volume, xy, depth, t, size, threshold=0.5, **kw):
-    "Occluded = the surface rendered in front of the point is opaque past `threshold`, or the point left the frame."
-    return (occlusion_score(bij, volume, xy, depth, t, size, **kw) > threshold) | outside_frame(xy, size)
+    "Render frame t's rays at `xy` and decide (`occlusion_decision`) for points at local depths `depth`."
+    return occlusion_decision(occlusion_score(bij, volume, xy, depth, t, size, **kw), xy, size, threshold)
 
 # %% ../nbs/08_occlusion.ipynb #f14c04c0
 import torch.nn.functional as F

@@ -7,6 +7,7 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/synthetic.html.md"""
 # %% ../nbs/00a_synthetic.ipynb #cb7a7692
 from __future__ import annotations
 from dataclasses import dataclass, field
+from fastcore.basics import patch
 import numpy as np
 import cv2
 from skimage import data as skdata
@@ -105,42 +106,127 @@ class Scene:
         "H x W bool: pixels of frame t that show the background."
         return self.layer_index[t] == 0
 
-    def _covered(self, p, t, above: int):
-        "Whether frame-t positions `p` are covered by any layer nearer than layer `above`."
-        cov = np.zeros(p.shape[:-1], bool)
-        for k in range(above + 1, len(self.layers) + 1):
+# %% ../nbs/00a_synthetic.ipynb #b471d6a8
+@patch
+def _covered(self: Scene, p, t, above: int):
+    "Whether frame-t positions `p` are covered by any layer nearer than layer `above`."
+    cov = np.zeros(p.shape[:-1], bool)
+    for k in range(above + 1, len(self.layers) + 1):
+        L = self.layers[k - 1]
+        cov |= L.inside(L.to_object(p, np.full(p.shape[:-1], t)))
+    return cov
+
+@patch
+def map_points(self: Scene, xy, layer, i, j):
+    "Move points `xy` (N x 2) of `layer` (N) from frame i to frame j. Returns (xy_j, visible_j)."
+    xy = np.asarray(xy, np.float64); layer = np.asarray(layer)
+    out = np.empty_like(xy)
+    for k in np.unique(layer):
+        m = layer == k
+        if k == 0:
+            world = apply_homography(self.homographies[i], xy[m])
+            out[m] = apply_homography(np.linalg.inv(self.homographies[j]), world)
+        else:
             L = self.layers[k - 1]
-            cov |= L.inside(L.to_object(p, np.full(p.shape[:-1], t)))
-        return cov
+            out[m] = L.to_frame(L.to_object(xy[m], np.full(m.sum(), i)), np.full(m.sum(), j))
+    vis = ~outside_frame(out, self.size)
+    for k in np.unique(layer):
+        m = layer == k
+        vis[m] &= ~self._covered(out[m], j, k)
+    return out, vis
 
-    def map_points(self, xy, layer, i, j):
-        "Move points `xy` (N x 2) of `layer` (N) from frame i to frame j. Returns (xy_j, visible_j)."
-        xy = np.asarray(xy, np.float64); layer = np.asarray(layer)
-        out = np.empty_like(xy)
-        for k in np.unique(layer):
-            m = layer == k
-            if k == 0:
-                world = apply_homography(self.homographies[i], xy[m])
-                out[m] = apply_homography(np.linalg.inv(self.homographies[j]), world)
-            else:
-                L = self.layers[k - 1]
-                q = L.to_object(xy[m], np.full(m.sum(), i))
-                out[m] = L.to_frame(q, np.full(m.sum(), j))
-        vis = ~outside_frame(out, self.size)
-        for k in np.unique(layer):
-            m = layer == k
-            vis[m] &= ~self._covered(out[m], j, k)
-        return out, vis
-
-    def gt_flow(self, i: int, j: int):
-        "True flow from frame i to frame j (H x W x 2) and where each pixel's surface point is visible in j (H x W bool)."
-        H, W = self.size
-        ys, xs = np.mgrid[0:H, 0:W]
-        p = np.stack([xs, ys], -1).reshape(-1, 2).astype(np.float64)
-        pj, vis = self.map_points(p, self.layer_index[i].reshape(-1), i, j)
-        return (pj - p).reshape(H, W, 2).astype(np.float32), vis.reshape(H, W)
+# %% ../nbs/00a_synthetic.ipynb #c2df8a24
+@patch
+def gt_flow(self: Scene, i: int, j: int):
+    "True flow from frame i to frame j (H x W x 2) and where each pixel's surface point is visible in j (H x W bool)."
+    H, W = self.size
+    ys, xs = np.mgrid[0:H, 0:W]
+    p = np.stack([xs, ys], -1).reshape(-1, 2).astype(np.float64)
+    pj, vis = self.map_points(p, self.layer_index[i].reshape(-1), i, j)
+    return (pj - p).reshape(H, W, 2).astype(np.float32), vis.reshape(H, W)
 
 # %% ../nbs/00a_synthetic.ipynb #42228fa7
+def _background(rng, Hs, H, W, photos, fines, order):
+    "A texture covering every point any frame sees (frame-0 coordinates), and its origin `lo`."
+    corners = np.array([[-1, -1], [W, -1], [-1, H], [W, H]], float)
+    seen = np.concatenate([apply_homography(Hm, corners) for Hm in Hs])
+    lo, hi = np.floor(seen.min(0)) - 4, np.ceil(seen.max(0)) + 4
+    return _texture(rng, int(hi[1] - lo[1]), int(hi[0] - lo[0]), photos[order[0]], fines[0], (1.0, 1.0, 1.0)), lo
+
+# %% ../nbs/00a_synthetic.ipynb #b572aa2a
+_TINTS = [(1.0, 0.75, 0.6), (0.6, 0.85, 1.0), (0.8, 1.0, 0.7), (1.0, 0.9, 0.5)]
+
+def _object_path(rng, k, H, W):
+    "Semi-axes, start and end centre, and spin of object k (0: left to right and out; 1: top to bottom, across 0's path)."
+    m, j = min(H, W), lambda x: x + rng.uniform(-0.04, 0.04)
+    if k == 0:
+        a, b = 0.26 * m, 0.17 * m
+        start, end = np.array([j(0.15) * W, j(0.45) * H]), np.array([W + 1.3 * a, j(0.55) * H])
+        return a, b, start, end, rng.uniform(0.3, 0.6)
+    if k == 1:
+        a, b = 0.17 * m, 0.22 * m
+        start, end = np.array([j(0.55) * W, j(0.12) * H]), np.array([j(0.5) * W, j(0.88) * H])
+        return a, b, start, end, -rng.uniform(0.3, 0.6)
+    a = b = 0.13 * m
+    start, end = rng.uniform(0.15, 0.85, 2) * (W, H), rng.uniform(0.15, 0.85, 2) * (W, H)
+    return a, b, start, end, rng.uniform(-0.8, 0.8)
+
+def _objects(rng, n_objects, T, H, W, photos, fines, order):
+    "The foreground `Layer`s, each on its path with a gentle bob, a growing or shrinking scale and its own texture."
+    s, layers = np.linspace(0, 1, T), []
+    for k in range(n_objects):
+        a, b, start, end, spin = _object_path(rng, k, H, W)
+        centre = start + (end - start) * s[:, None] + np.stack([0 * s, 0.04 * H * np.sin(2 * np.pi * s)], -1)
+        scale = 1 + rng.uniform(-0.15, 0.15) * s
+        tex = _texture(rng, int(2 * b) + 3, int(2 * a) + 3, photos[order[1 + k % 4]], fines[(k + 1) % 3], _TINTS[k % 4])
+        layers.append(Layer(tex, a, b, centre, spin * s, scale))
+    return layers
+
+# %% ../nbs/00a_synthetic.ipynb #36ec72b8
+def _render(bg_tex, lo, layers, Hs, T, H, W):
+    "The video (T x H x W x 3) and the exact layer index of every pixel (T x H x W)."
+    ys, xs = np.mgrid[0:H, 0:W]
+    pix = np.stack([xs, ys], -1).astype(np.float64)
+    video, layer_index = np.empty((T, H, W, 3), np.float32), np.zeros((T, H, W), np.int64)
+    for t in range(T):
+        frame = _sample(bg_tex, apply_homography(Hs[t], pix), -lo)
+        for k, L in enumerate(layers, 1):
+            q = L.to_object(pix, np.full((H, W), t))
+            inside = L.inside(q)
+            frame[inside] = _sample(L.texture, q, np.array([L.a + 1, L.b + 1]))[inside]
+            layer_index[t][inside] = k
+        video[t] = frame
+    return video, layer_index
+
+# %% ../nbs/00a_synthetic.ipynb #88253588
+def _track_points(rng, scene, per_layer):
+    "Seed points per layer (N x 2), their layers (N) and frames (N), each visible where it was picked."
+    T, lay_idx, pts, lay, t0s = len(scene.video), scene.layer_index, [], [], []
+    for k, n in enumerate(per_layer):
+        for _ in range(n):
+            for _try in range(100):
+                t0 = rng.integers(T)
+                yy, xx = np.nonzero(lay_idx[t0] == k)
+                if len(xx): break
+            if not len(xx): raise ValueError(f"layer {k} is never visible; try another seed or a larger frame")
+            i = rng.integers(len(xx))
+            pts.append((xx[i], yy[i])); lay.append(k); t0s.append(t0)
+    return np.array(pts, np.float64), np.array(lay), np.array(t0s)
+
+def _add_tracks(scene, pts, lay, t0s):
+    "Fill in the scene's tracks, occlusion and queries by mapping each seed point to every frame."
+    T = len(scene.video)
+    tracks = np.empty((len(pts), T, 2)); vis = np.empty((len(pts), T), bool)
+    for t in range(T):
+        for t0 in np.unique(t0s):
+            m = t0s == t0
+            tracks[m, t], vis[m, t] = scene.map_points(pts[m], lay[m], t0, t)
+    first = vis.argmax(1)
+    queries = np.concatenate([first[:, None], tracks[np.arange(len(pts)), first]], 1)
+    scene.tracks, scene.occluded = tracks.astype(np.float32), ~vis
+    scene.queries, scene.point_layer = queries.astype(np.float32), lay
+
+# %% ../nbs/00a_synthetic.ipynb #855f13de
 def make_scene(n_frames: int = 24,   # number of frames T
                height: int = 96,      # frame height H in pixels
                width: int = 128,      # frame width W in pixels
@@ -156,79 +242,15 @@ def make_scene(n_frames: int = 24,   # number of frames T
     if n_points < 1: raise ValueError(f"n_points must be at least 1, got {n_points}")
     rng = np.random.default_rng(seed)
     T, H, W = n_frames, height, width
-    s = np.linspace(0, 1, T)
     Hs = camera_path(T, H, W, rng)
-
-    # background: a texture covering every point any frame sees (in frame-0 coordinates)
-    corners = np.array([[-1, -1], [W, -1], [-1, H], [W, H]], float)
-    seen = np.concatenate([apply_homography(Hm, corners) for Hm in Hs])
-    lo, hi = np.floor(seen.min(0)) - 4, np.ceil(seen.max(0)) + 4
     photos = [skdata.coffee(), skdata.astronaut(), skdata.chelsea(), skdata.rocket(), skdata.immunohistochemistry()]
     fines = [skdata.gravel(), skdata.grass(), skdata.brick()]
     order = rng.permutation(len(photos))
-    bg_tex = _texture(rng, int(hi[1] - lo[1]), int(hi[0] - lo[0]), photos[order[0]], fines[0], (1.0, 1.0, 1.0))
-
-    # foreground objects: object 1 crosses the frame and leaves it on the far side; object 2 moves across its path
-    # (in front of it); any further objects drift around.
-    m = min(H, W)
-    layers = []
-    tints = [(1.0, 0.75, 0.6), (0.6, 0.85, 1.0), (0.8, 1.0, 0.7), (1.0, 0.9, 0.5)]
-    for k in range(n_objects):
-        j = lambda x: x + rng.uniform(-0.04, 0.04)
-        if k == 0:   # left to right, out of the frame at the end
-            a, b = 0.26 * m, 0.17 * m
-            start, end = np.array([j(0.15) * W, j(0.45) * H]), np.array([W + 1.3 * a, j(0.55) * H])
-            spin = rng.uniform(0.3, 0.6)
-        elif k == 1:  # top to bottom, crossing object 1's path around the middle of the clip
-            a, b = 0.17 * m, 0.22 * m
-            start, end = np.array([j(0.55) * W, j(0.12) * H]), np.array([j(0.5) * W, j(0.88) * H])
-            spin = -rng.uniform(0.3, 0.6)
-        else:
-            a, b = 0.13 * m, 0.13 * m
-            start, end = rng.uniform(0.15, 0.85, 2) * (W, H), rng.uniform(0.15, 0.85, 2) * (W, H)
-            spin = rng.uniform(-0.8, 0.8)
-        centre = start + (end - start) * s[:, None] + np.stack([0 * s, 0.04 * H * np.sin(2 * np.pi * s)], -1)
-        scale = 1 + rng.uniform(-0.15, 0.15) * s
-        tex = _texture(rng, int(2 * b) + 3, int(2 * a) + 3, photos[order[1 + k % 4]], fines[(k + 1) % 3], tints[k % 4])
-        layers.append(Layer(tex, a, b, centre, spin * s, scale))
-
-    # render: background, then objects back to front; exact layer index per pixel
-    ys, xs = np.mgrid[0:H, 0:W]
-    pix = np.stack([xs, ys], -1).astype(np.float64)
-    video = np.empty((T, H, W, 3), np.float32)
-    layer_index = np.zeros((T, H, W), np.int64)
-    for t in range(T):
-        frame = _sample(bg_tex, apply_homography(Hs[t], pix), -lo)
-        for k, L in enumerate(layers, 1):
-            q = L.to_object(pix, np.full((H, W), t))
-            inside = L.inside(q)
-            frame[inside] = _sample(L.texture, q, np.array([L.a + 1, L.b + 1]))[inside]
-            layer_index[t][inside] = k
-        video[t] = frame
-
+    bg_tex, lo = _background(rng, Hs, H, W, photos, fines, order)
+    layers = _objects(rng, n_objects, T, H, W, photos, fines, order)
+    video, layer_index = _render(bg_tex, lo, layers, Hs, T, H, W)
     scene = Scene(np.clip(video, 0, 1), None, None, None, None, Hs, layer_index, layers)
-
-    # tracks: points on each layer, picked visible at a random frame, then mapped to every frame
     n_fg = int(round(n_points * fg_fraction)) if n_objects else 0
     per_layer = [n_points - n_fg] + [n_fg // n_objects + (k < n_fg % n_objects) for k in range(n_objects)]
-    pts, lay, t0s = [], [], []
-    for k, n in enumerate(per_layer):
-        for _ in range(n):
-            for _try in range(100):
-                t0 = rng.integers(T)
-                yy, xx = np.nonzero(layer_index[t0] == k)
-                if len(xx): break
-            if not len(xx): raise ValueError(f"layer {k} is never visible; try another seed or a larger frame")
-            i = rng.integers(len(xx))
-            pts.append((xx[i], yy[i])); lay.append(k); t0s.append(t0)
-    pts, lay, t0s = np.array(pts, np.float64), np.array(lay), np.array(t0s)
-    tracks = np.empty((len(pts), T, 2)); vis = np.empty((len(pts), T), bool)
-    for t in range(T):
-        for t0 in np.unique(t0s):
-            m_ = t0s == t0
-            tracks[m_, t], vis[m_, t] = scene.map_points(pts[m_], lay[m_], t0, t)
-    first = vis.argmax(1)
-    queries = np.concatenate([first[:, None], tracks[np.arange(len(pts)), first]], 1)
-    scene.tracks, scene.occluded = tracks.astype(np.float32), ~vis
-    scene.queries, scene.point_layer = queries.astype(np.float32), lay
+    _add_tracks(scene, *_track_points(rng, scene, per_layer))
     return scene

@@ -13,8 +13,8 @@ import numpy as np
 from .data import load_video, resize_video
 
 # %% auto #0
-__all__ = ['queries_first', 'queries_strided', 'TapVidVideo', 'load_tapvid_pickle', 'scale_coords', 'resize_for_eval',
-           'load_davis32']
+__all__ = ['queries_first', 'queries_strided', 'safe_pickle_load', 'TapVidVideo', 'load_tapvid_pickle', 'scale_coords',
+           'resize_for_eval', 'load_davis32']
 
 # %% ../nbs/00b_tapvid.ipynb #e856043b
 def _check_tracks(tracks, occluded):
@@ -39,6 +39,34 @@ def queries_strided(tracks, occluded, stride: int = 5):
         idx = np.nonzero(~occluded[:, t])[0]
         qs.append(np.concatenate([np.full((len(idx), 1), t), tracks[idx, t]], 1)); ids.append(idx)
     return np.concatenate(qs).astype(np.float32), np.concatenate(ids)
+
+# %% ../nbs/00b_tapvid.ipynb #5afe0a02
+# what numpy arrays are made of, under numpy 1 (numpy.core) and numpy 2 (numpy._core) names, and builtin containers
+_NUMPY_PARTS = {('multiarray', '_reconstruct'), ('multiarray', 'scalar'), ('numeric', '_frombuffer')}
+_ALLOWED = {(f'numpy.{core}.{m}', n) for core in ('core', '_core') for m, n in _NUMPY_PARTS}
+_ALLOWED |= {('numpy', 'ndarray'), ('numpy', 'dtype'), ('_codecs', 'encode')}   # _codecs.encode: bytes in protocol-2 files
+_ALLOWED |= {('builtins', n) for n in ('dict', 'list', 'tuple', 'set', 'frozenset', 'bytearray', 'complex', 'slice')}
+
+class _Refused(pickle.UnpicklingError): pass
+
+class _ArraysOnly(pickle.Unpickler):
+    "An unpickler that builds numpy arrays and builtin containers, and refuses every other class or function."
+    def find_class(self, module, name):
+        if (module, name) not in _ALLOWED:
+            raise _Refused(f"it asks for {module}.{name}, which is neither part of a numpy array nor a builtin "
+                                         "container; refused, because a pickle can run code when it is opened")
+        if module.startswith(('numpy.core.', 'numpy._core.')):   # whichever name the file uses, this numpy's module
+            module = ('numpy._core.' if hasattr(np, '_core') else 'numpy.core.') + module.rsplit('.', 1)[1]
+        return super().find_class(module, name)
+
+def safe_pickle_load(path):
+    "Read a pickle of numpy arrays, numbers, strings, bytes and builtin containers, refusing anything else (no code runs)."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"no such pickle file: {path}")
+    with open(path, 'rb') as f:
+        try: return _ArraysOnly(f).load()
+        except _Refused as e: raise ValueError(f"{path} cannot be read safely: {e}") from None
+        except Exception as e: raise ValueError(f"{path} is not a readable pickle: {type(e).__name__}: {e}") from None
 
 # %% ../nbs/00b_tapvid.ipynb #82259b70
 @dataclass
@@ -76,9 +104,7 @@ def load_tapvid_pickle(path, max_videos=None) -> list:
     "Read a TAP-Vid pickle (DAVIS dict, or Kinetics / RGB-Stacking list) into a list of `TapVidVideo`."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such TAP-Vid pickle: {path}")
-    with open(path, 'rb') as f:
-        try: data = pickle.load(f)
-        except Exception as e: raise ValueError(f"{path} is not a readable pickle: {e}") from e
+    data = safe_pickle_load(path)     # arrays and containers only: a pickle cannot run code here
     if isinstance(data, dict): items = list(data.items())
     elif isinstance(data, (list, tuple)): items = [(str(i), v) for i, v in enumerate(data)]
     else: raise ValueError(f"{path}: expected a dict or a list of videos, got a {type(data).__name__}")
@@ -131,9 +157,7 @@ def _frame_files(folder: Path, idx) -> list:
 def _read_annotations(root: Path):
     pkls = sorted(root.glob('*.pkl'))
     if len(pkls) != 1: raise ValueError(f"{root} must hold exactly one .pkl with the annotations, found {len(pkls)}")
-    with open(pkls[0], 'rb') as f:
-        try: data = pickle.load(f)
-        except Exception as e: raise ValueError(f"{pkls[0]} is not a readable pickle: {e}") from e
+    data = safe_pickle_load(pkls[0])  # arrays and containers only: a pickle cannot run code here
     if not isinstance(data, dict) or not isinstance(data.get('videos'), (list, tuple)):
         raise ValueError(f"{pkls[0]}: expected a dict with a list under 'videos'")
     return pkls[0], data['videos']

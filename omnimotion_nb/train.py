@@ -6,58 +6,114 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/train.html.md"""
 
 # %% ../nbs/09_train.ipynb #5d64bc51
 from __future__ import annotations
-import math, os, tempfile, time, warnings
+import copy, math, os, pickle, re, tempfile, time, warnings
+from dataclasses import dataclass, asdict
+from typing import Optional
 from pathlib import Path
 import numpy as np
 import torch
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 
-from .data import load_video, default_device
+from .data import load_video, default_device, resolve_device
 from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, trusted_matches, spread_matches, add_matches, occlusion_evidence, pair_flows_on_disk
 from .volume import CanonicalVolume
 from .bijections import FrameBijections
 from .render import render_rays
-from .losses import (flow_loss, photometric_loss, smoothness_loss, depth_range_loss,
+from .losses import (flow_loss, flow_errors, photometric_loss, smoothness_loss, depth_range_loss,
                                   distortion_loss, visibility_loss, HardExampleSampler)
-from .occlusion import weight_in_front, outside_frame, blur_video, appearance_changed
-from .baselines import check_queries
+from .occlusion import weight_in_front, occlusion_decision, outside_frame, blur_video, appearance_changed
+from .data import check_queries
 
 # %% auto #0
-__all__ = ['PRESETS', 'RENAMED', 'OmniMotion', 'OmniMotionTracker']
+__all__ = ['PRESETS', 'RENAMED', 'ModelConfig', 'OptimConfig', 'FlowConfig', 'TrackConfig', 'make_preset', 'OmniMotion',
+           'OmniMotionTracker']
 
 # %% ../nbs/09_train.ipynb #c2ef5c9e
-_BASE = dict(near=0.0, far=2.0, mask_near=0.0, mask_near_until=0.0, window=None, n_long=4, w_rgb=1.0, w_smooth=10.0, w_depth=10.0, w_dist=1.0,
-             hard_fraction=0.5, occlusion_threshold=0.5, occlusion='depth', appearance_tol=0.12, checkpoint_every=500, amp=True, flow_method='dis-chain', flow_weights=None,
-             flow_preset='precise',   # the DIS preset of `02_flow` (flow_method 'dis' or 'dis-chain')
-             matches='sift',          # add SIFT matches where the flow failed, to bridge occlusions (`02_flow`); None: off
-             match_trust=0.9,         # keep a pair's matches only where the flow confirms this fraction of those it can check; 0: all
-             match_radius=3,          # a match also sets failed pixels this close to it whose colour agrees (0: keypoints only)
-             match_tol=0.06,          # that colour agreement (`spread_matches` in `02_flow`)
-             match_weight=50.0,       # how much more often training draws a matched pixel than a dense-flow one
-             w_vis=0.0,               # weight of the visibility loss (`07_losses`): depth ordering from neighbouring frames' cycle checks
-             vis_pairs=4, vis_points=64,   # its batch: pairs of neighbouring frames x pixels (half hidden, half visible)
-             chunk_samples=16384)   # a CPU step goes in pieces of at most this many ray samples (see `train_step`)
+@dataclass
+class ModelConfig:
+    "The representation: canonical volume, per-frame bijections, samples along each ray."
+    volume_hidden: int = 64     # width of the canonical MLP F (`04_volume`)
+    volume_layers: int = 3      # its hidden layers
+    volume_freqs: int = 5       # Fourier-feature octaves of its input
+    bij_layers: int = 6         # coupling layers per bijection T_i (`05_bijections`)
+    bij_hidden: int = 64        # width of each coupling's MLP
+    bij_freqs: int = 4          # Fourier-feature octaves of the couplings' input
+    latent_dim: int = 16        # length of each frame's code
+    n_samples: int = 8          # samples per ray (`06_render`)
+    near: float = 0.0           # depth range of every frame's rays
+    far: float = 2.0
+
+# %% ../nbs/09_train.ipynb #dd4bb77b
+@dataclass
+class OptimConfig:
+    "The fit: steps, batch, learning rates, loss weights (`07_losses`), where to look hardest, checkpoints."
+    steps: int = 2500           # training steps
+    n_pairs: int = 8            # frame pairs per step
+    n_points: int = 128         # pixels per pair
+    lr_latent: float = 1e-2     # Adam learning rates: frame codes, couplings, volume ...
+    lr_deform: float = 2e-3
+    lr_color: float = 3e-3
+    lr_halve_every: int = 1000  # ... halved every this many steps
+    w_rgb: float = 1.0          # loss weights: colour, smooth 3D motion, depth range, distortion
+    w_smooth: float = 10.0
+    w_depth: float = 10.0
+    w_dist: float = 1.0
+    w_vis: float = 0.0          # visibility loss: depth ordering from neighbouring frames' cycle checks (0: off)
+    vis_pairs: int = 4          # its batch: pairs of neighbouring frames x pixels (half hidden, half visible)
+    vis_points: int = 64
+    hard_fraction: float = 0.5  # share of each batch drawn where the flow error is largest
+    mask_near: float = 0.25     # nearest samples made transparent (a fraction of them) ...
+    mask_near_until: float = 0.25   # ... for this fraction of the steps (the official code's trick, `06_render`)
+    checkpoint_every: int = 500
+    amp: bool = True            # bfloat16 for the volume on a GPU
+    chunk_samples: int = 16384  # a CPU step goes in pieces of at most this many ray samples (see `train_step`)
+
+# %% ../nbs/09_train.ipynb #3acdd0c6
+@dataclass
+class FlowConfig:
+    "The supervision (`02_flow`): which frame pairs, which flow, and SIFT matches across occlusions."
+    window: Optional[int] = None    # pairs within this many frames (None: all pairs; long clips get a window)
+    n_long: int = 4             # plus this many long-range partners per frame, with a window
+    flow_method: str = 'dis-chain'  # 'dis-chain' (consecutive DIS flows chained), 'dis' or 'raft'
+    flow_weights: Optional[str] = None  # RAFT's weights file
+    flow_preset: str = 'precise'    # the DIS preset
+    matches: Optional[str] = 'sift' # add SIFT matches where the flow failed, to bridge occlusions; None: off
+    match_trust: float = 0.9    # keep a pair's matches only where the flow confirms this fraction of those it can check
+    match_radius: int = 3       # a match also sets failed pixels this close to it whose colour agrees (0: keypoints only)
+    match_tol: float = 0.06     # that colour agreement (`spread_matches`)
+    match_weight: float = 50.0  # how much more often training draws a matched pixel than a dense-flow one
+
+# %% ../nbs/09_train.ipynb #2b215513
+@dataclass
+class TrackConfig:
+    "Tracking: the occlusion test (`08_occlusion`)."
+    occlusion: str = 'depth'    # 'depth' (the paper's), 'depth+appearance' or 'depth+roundtrip'
+    occlusion_threshold: float = 0.5   # weight in front of a point above which it is hidden
+    appearance_tol: float = 0.12    # the colour check of 'depth+appearance'
+
+# %% ../nbs/09_train.ipynb #cc9e63a0
+def make_preset(model: dict = {}, optim: dict = {}, flow: dict = {}, track: dict = {}) -> dict:
+    "The flat settings of a preset: each group's defaults with the given overrides."
+    groups = (ModelConfig(**model), OptimConfig(**optim), FlowConfig(**flow), TrackConfig(**track))
+    return {k: v for g in groups for k, v in asdict(g).items()}
+
 PRESETS = {
     # seconds on a CPU: for tests
-    'tiny': dict(_BASE, steps=40, n_pairs=4, n_points=32, n_samples=8, volume_hidden=32, volume_layers=2, volume_freqs=4,
-                 bij_layers=3, bij_hidden=32, bij_freqs=2, latent_dim=8, lr_latent=1e-2, lr_deform=3e-3, lr_color=3e-3,
-                 lr_halve_every=1000),
-    # minutes on a CPU for a 16-24 frame clip at ~100 px: the demo
-    # (8 samples per ray beat 16 at the same cost; 2500 steps scored as well as 4000 on four synthetic scenes: bench/RESULTS.md)
-    'cpu': dict(_BASE, steps=2500, n_pairs=8, n_points=128, n_samples=8, volume_hidden=64, volume_layers=3, volume_freqs=5,
-                bij_layers=6, bij_hidden=64, bij_freqs=4, latent_dim=16, lr_latent=1e-2, lr_deform=2e-3, lr_color=3e-3,
-                lr_halve_every=1000, mask_near=0.25, mask_near_until=0.25),   # the nearest 2 of 8 samples off for the first quarter
+    'tiny': make_preset(model=dict(volume_hidden=32, volume_layers=2, volume_freqs=4, bij_layers=3, bij_hidden=32, bij_freqs=2, latent_dim=8),
+                        optim=dict(steps=40, n_pairs=4, n_points=32, lr_deform=3e-3, mask_near=0.0, mask_near_until=0.0)),
+    # minutes on a CPU for a 16-24 frame clip at ~100 px: the demo (why these numbers: bench/RESULTS.md and HISTORY.md)
+    'cpu': make_preset(),
     # the official schedule and batch (100k steps, 8 pairs x 256 points, 32 samples on [0, 2], lr 1e-3 / 1e-4 / 3e-4
     # halved every 20k) on smaller networks than the official ones (0.84 M parameters against 2.98 M: no GaborNet,
     # 2-layer couplings, no affine map): not the paper's network, hence the name
-    'paper-schedule': dict(_BASE, steps=100_000, n_pairs=8, n_points=256, n_samples=32, volume_hidden=256, volume_layers=4,
-                  volume_freqs=8, bij_layers=6, bij_hidden=256, bij_freqs=4, latent_dim=128, lr_latent=1e-3, lr_deform=1e-4,
-                  lr_color=3e-4, lr_halve_every=20_000, checkpoint_every=5000, mask_near=0.2, mask_near_until=0.04),
-    # one GPU, minutes per clip: the cpu preset's design with 4x the rays, 4x the samples, wider networks and 6x the
-    # steps, in bfloat16 (amp). Not yet measured on a GPU: bench/device_check.sh is the check to run when one is lent
-    'gpu': dict(_BASE, steps=15_000, n_pairs=8, n_points=512, n_samples=32, volume_hidden=256, volume_layers=4, volume_freqs=8,
-                bij_layers=6, bij_hidden=128, bij_freqs=4, latent_dim=64, lr_latent=1e-2, lr_deform=2e-3, lr_color=3e-3,
-                lr_halve_every=5000, checkpoint_every=2500, mask_near=0.25, mask_near_until=0.1),
+    'paper-schedule': make_preset(model=dict(volume_hidden=256, volume_layers=4, volume_freqs=8, bij_hidden=256, latent_dim=128, n_samples=32),
+                                  optim=dict(steps=100_000, n_points=256, lr_latent=1e-3, lr_deform=1e-4, lr_color=3e-4,
+                                             lr_halve_every=20_000, checkpoint_every=5000, mask_near=0.2, mask_near_until=0.04)),
+    # one GPU, minutes per clip: the cpu design with 4x the rays, 4x the samples, wider networks and 6x the steps, in
+    # bfloat16 (amp). Not yet measured on a GPU: bench/device_check.sh is the check to run when one is lent
+    'gpu': make_preset(model=dict(volume_hidden=256, volume_layers=4, volume_freqs=8, bij_hidden=128, latent_dim=64, n_samples=32),
+                       optim=dict(steps=15_000, n_points=512, lr_halve_every=5000, checkpoint_every=2500, mask_near_until=0.1)),
 }
 RENAMED = {'paper': 'paper-schedule'}   # old preset names -> new, for a helpful error
 
@@ -82,6 +138,7 @@ class OmniMotion:
         self.config = dict(PRESETS[preset], **overrides, preset=preset, seed=seed)
         self.device = torch.device(device) if device is not None else default_device()
         self.flow_cache, self._flows = flow_cache, flows
+        _check_setup(self)                                        # settings, video values, device: before any work
         c = self.config
         torch.manual_seed(seed)                                   # deterministic initial weights
         self.bij = FrameBijections(self.T, c['latent_dim'], c['bij_layers'], c['bij_hidden'], c['bij_freqs'], seed=seed).to(self.device)
@@ -146,7 +203,59 @@ def _visibility_samplers(pf, device):
     draw = lambda m: HardExampleSampler(torch.as_tensor(m, device=device), hard_fraction=0.0)
     return torch.as_tensor(rows, device=device), draw(hidden), draw(visible)
 
+# %% ../nbs/09_train.ipynb #5afe0b02
+def _whole(v, name: str, least: int = 1) -> int:
+    "`v` as an int: a whole number (not a bool) of at least `least`, or a clear error."
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < least:
+        raise ValueError(f"{name} must be a whole number >= {least}, got {v!r}")
+    return int(v)
+
+_COUNTS = ('steps', 'n_pairs', 'n_points', 'n_samples', 'latent_dim', 'checkpoint_every', 'lr_halve_every', 'window')  # >= 1
+_FRACTIONS = ('hard_fraction', 'occlusion_threshold', 'match_trust', 'mask_near', 'mask_near_until')           # in [0, 1]
+_OPTIONAL = ('matches', 'chunk_samples', 'window', 'flow_weights')                                               # None is valid
+
+def _check_settings(config: dict, defaults: dict):
+    "Each setting of `defaults` (a preset) in `config` has the kind of the preset's value and a sensible range (numpy numbers become Python ones)."
+    for k, d in defaults.items():
+        v = config[k]
+        if v is None and (d is None or k in _OPTIONAL): continue
+        if isinstance(d, bool):
+            if not isinstance(v, (bool, np.bool_)): raise ValueError(f"setting {k} must be True or False, got {v!r}")
+        elif isinstance(d, int) or k == 'window':                 # whole numbers; counts at least 1
+            config[k] = _whole(v, f"setting {k}", 1 if k in _COUNTS or k.endswith(('_layers', '_hidden')) else min(0, d or 0))
+        elif isinstance(d, float):
+            if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
+                raise ValueError(f"setting {k} must be a finite number, got {v!r}")
+            if k.startswith('lr_') and v <= 0: raise ValueError(f"setting {k} (a learning rate) must be positive, got {v}")
+            if k in _FRACTIONS and not 0 <= v <= 1: raise ValueError(f"setting {k} must be in [0, 1], got {v}")
+            if d >= 0 and v < 0 and k not in ('near', 'far'): raise ValueError(f"setting {k} must be >= 0, got {v}")
+            config[k] = float(v)
+        elif isinstance(d, str) and not isinstance(v, str): raise ValueError(f"setting {k} must be a string such as {d!r}, got {v!r}")
+        elif k == 'flow_weights' and not isinstance(v, (str, os.PathLike)): raise ValueError(f"setting flow_weights must be a file path, got {v!r}")
+    if not config['far'] > config['near']: raise ValueError(f"setting far ({config['far']}) must be greater than near ({config['near']})")
+
+def _check_setup(self: OmniMotion):
+    "Called by `__init__`: the settings, the video's values, the device and the given flows, before any work is done."
+    _check_settings(self.config, PRESETS[self.config['preset']])
+    if not isinstance(self.config['seed'], int) or _whole(self.config['seed'], 'seed', 0) is None:
+        raise ValueError(f"seed must be a whole number >= 0 (a Python int), got {self.config['seed']!r}")
+    v = self.video
+    if not np.isfinite(v).all() or v.min() < 0 or v.max() > 1: self.video = load_video(v)   # it names the problem (or clips rounding errors)
+    self.device = resolve_device(self.device)
+    if self.flow_cache is not None and Path(self.flow_cache).is_file(): raise ValueError(f"flow_cache {self.flow_cache} is a file, not a folder")
+    pf = self._flows
+    if pf is not None and (not hasattr(pf, 'flows') or pf.flows.shape[1:3] != (self.H, self.W) or np.max(pf.pairs) >= self.T):
+        raise ValueError(f"flows must be the PairFlows (02_flow) of this {self.T}-frame {self.W} x {self.H} video")
+
+def _check_track_options(self: OmniMotion, chunk, occlusion_threshold, roundtrip_px):
+    _whole(chunk, 'chunk', 1)
+    if occlusion_threshold is not None and not (isinstance(occlusion_threshold, (int, float, np.number)) and 0 <= occlusion_threshold <= 1):
+        raise ValueError(f"occlusion_threshold must be a number in [0, 1], got {occlusion_threshold!r}")
+    if not (isinstance(roundtrip_px, (int, float, np.number)) and roundtrip_px > 0): raise ValueError(f"roundtrip_px must be positive, got {roundtrip_px!r}")
+    if self.step == 0: warnings.warn("tracking with an untrained model (step 0): call fit() first", stacklevel=3)
+
 # %% ../nbs/09_train.ipynb #13dc0973
+@patch
 def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
     """Compute every loss term on `batch` (pairs, pixels), or on a freshly sampled one.
     Returns (total loss, logs, (pairs, pixels, per-example flow errors))."""
@@ -161,8 +270,8 @@ def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
                       mask_near=c['mask_near'] if self.step < c['mask_near_until'] * c['steps'] else 0.0)
     target = self._targets(pairs, pix).reshape(-1, 2)
     pred = out['xy_targets'][:, 0]
-    errors = (pred - target).abs().sum(-1)
-    L = dict(flow=errors.mean())
+    errors = flow_errors(pred, target)                        # per example: the sampler records them
+    L = dict(flow=flow_loss(pred, target))
     L['rgb'] = photometric_loss(out['rgb'], self.video_t[t_i, xy[:, 1].long(), xy[:, 0].long()])
     # smoothness on a quarter of the rays, as the official code does (it costs two more inverse maps per sample)
     s = max(1, len(xy) // 4)
@@ -183,7 +292,6 @@ def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
         L['vis'] = _visibility_term(self, generator)
         total = total + c['w_vis'] * L['vis']
     return total, L, (pairs, pix, errors.reshape(B, P))
-OmniMotion._losses = _losses
 
 def _visibility_term(self: OmniMotion, generator=None):
     "The occlusion test of `track` (made soft) on pixels of neighbouring frames, against the cycle check's evidence."
@@ -206,6 +314,7 @@ def _set_lr(self: OmniMotion):
     f = 0.5 ** (self.step // self.config['lr_halve_every'])
     for g, lr in zip(self.opt.param_groups, self.base_lrs): g['lr'] = lr * f
 
+@patch
 def train_step(self: OmniMotion) -> dict:
     "One optimisation step; returns the loss terms as floats. Raises FloatingPointError on a NaN/infinite loss (nothing is updated)."
     self._prepare_flows()
@@ -235,83 +344,154 @@ def train_step(self: OmniMotion) -> dict:
     logs['step'] = self.step
     self.history.append(logs)
     return logs
-OmniMotion.train_step = train_step
 
 # %% ../nbs/09_train.ipynb #b74a3af2
-def state_dict(self: OmniMotion) -> dict:
-    return dict(config=self.config, step=self.step, history=self.history, bij=self.bij.state_dict(),
+def _training_state(self: OmniMotion) -> dict:
+    "What changes while training, as tensors and builtin types: weights, optimiser, step, history, random state, sampler."
+    return dict(step=int(self.step), history=[dict(h) for h in self.history], bij=self.bij.state_dict(),
                 volume=self.volume.state_dict(), opt=self.opt.state_dict(), gen=self.gen.get_state(),
-                sampler=None if self.sampler is None else self.sampler.state_dict(),
-                video=(self.video * 255 + 0.5).astype(np.uint8), video_sha=_video_hash(self.video))
+                sampler=None if self.sampler is None else self.sampler.state_dict())
+
+def _plain_config(config: dict) -> dict:
+    "The settings as builtin types (a path as a string, a numpy number as a Python one), as files store them."
+    plain = lambda v: os.fspath(v) if isinstance(v, os.PathLike) else v.item() if isinstance(v, np.generic) else v
+    return {k: plain(v) for k, v in config.items()}
+
+@patch
+def state_dict(self: OmniMotion) -> dict:
+    "Everything `load` needs, in plain tensors and builtin types only (so it opens with `weights_only=True`)."
+    return dict(_training_state(self), config=_plain_config(self.config),
+                video=torch.from_numpy(np.ascontiguousarray(self.video, np.float32)), video_sha=_video_hash(self.video))
 
 def _video_hash(video):
     import hashlib
     return hashlib.sha1(np.ascontiguousarray(video, np.float32).tobytes()).hexdigest()
 
+def _nonfinite(self: OmniMotion) -> list:
+    "Names of the parameters holding a NaN or an infinity (one check, one sync)."
+    named = list(self.bij.named_parameters(prefix='bij')) + list(self.volume.named_parameters(prefix='volume'))
+    ok = torch.stack([torch.isfinite(p).all() for _, p in named]).cpu()
+    return [] if ok.all() else [n for (n, _), good in zip(named, ok) if not good]
+
+@patch
 def load_state_dict(self: OmniMotion, s: dict):
     if s['bij']['latents.weight'].shape[0] != self.T: raise ValueError("this checkpoint belongs to a video with another number of frames")
-    self.bij.load_state_dict(s['bij']); self.volume.load_state_dict(s['volume']); self.opt.load_state_dict(s['opt'])
+    try: self.bij.load_state_dict(s['bij']); self.volume.load_state_dict(s['volume']); self.opt.load_state_dict(s['opt'])
+    except (RuntimeError, ValueError, KeyError) as e:   # another architecture (settings changed and resume='force')
+        raise ValueError(f"the checkpoint's weights do not fit this model's settings: {str(e).splitlines()[0]}") from None
     self.gen.set_state(s['gen']); self.step, self.history = s['step'], list(s['history'])
     if s['sampler'] is not None:
         if self.sampler is not None: self.sampler.load_state_dict(s['sampler'])
         else: self._pending_sampler_state = s['sampler']
 
+@patch
 def save(self: OmniMotion, path) -> Path:
-    "Save everything (weights, optimiser, step, random state, config, the video) to one file."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    "Save everything (weights, optimiser, step, random state, config, the exact video) to one file of tensors and builtins."
+    path = Path(path)
+    if path.is_dir(): raise ValueError(f"{path} is a folder; give a file name, e.g. {path / 'model.pt'}")
+    bad = _nonfinite(self)
+    if bad: raise ValueError(f"not saving {path}: parameters {bad[:3]} are NaN or infinite (training blew up; lower the lr_* settings)")
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + '.tmp')
     torch.save(self.state_dict(), tmp)
     os.replace(tmp, path)
     return path
 
-@classmethod
-def load(cls, path, device=None, flow_cache=None) -> OmniMotion:
+_FILE_KEYS = ('config', 'step', 'history', 'bij', 'volume', 'opt', 'gen', 'sampler', 'video', 'video_sha')
+# files of earlier versions hold the video as a uint8 numpy array: admit what numpy arrays are made of, nothing else
+_NUMPY_PARTS = [np.ndarray, np.dtype, (getattr(np, '_core', None) or np.core).multiarray._reconstruct,
+                *{type(np.dtype(t)) for t in (np.uint8, np.float32, np.float64, np.int64, np.bool_)}]
+
+def _read_checkpoint(path) -> dict:
+    "A file written by `save`, opened with `weights_only=True`: tensors and builtin types only, so no code in it runs."
+    try:
+        with torch.serialization.safe_globals(_NUMPY_PARTS): s = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as e:
+        asks = re.findall(r'GLOBAL ([\w.]+)', str(e))
+        if not asks: raise ValueError(f"{path} is not a readable OmniMotion file (corrupt?); delete it or use another path") from None
+        raise ValueError(f"{path} asks for {asks[0]}, which is neither a tensor, a numpy array nor a builtin type; refused, "
+                         "since opening it could run code") from None
+    except Exception as e:
+        raise ValueError(f"{path} is not a readable OmniMotion file ({type(e).__name__}: truncated or corrupt?); delete it or use another path") from None
+    missing = set(_FILE_KEYS) - set(s) if isinstance(s, dict) else set(_FILE_KEYS)
+    if missing: raise ValueError(f"{path} is not an OmniMotion file: it lacks {sorted(missing)}")
+    v = s['video']
+    if isinstance(v, np.ndarray) and v.dtype == np.uint8 and v.ndim == 4:   # an earlier version's file: its 8-bit video
+        s['video'] = torch.from_numpy(v.astype(np.float32) / 255)         # (video_sha: the float video it was trained on)
+    elif not isinstance(v, torch.Tensor) or v.dtype != torch.float32 or v.ndim != 4 or _video_hash(v.numpy()) != s['video_sha']:
+        raise ValueError(f"{path} holds no float32 video matching its checksum (corrupt, or written by an older version)")
+    return s
+
+@patch(cls_method=True)
+def load(cls: OmniMotion, path, device=None, flow_cache=None) -> OmniMotion:
     "A model saved with `save`, ready to track (and to train on: flows are recomputed or read from `flow_cache`)."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no such OmniMotion file: {path}")
-    s = torch.load(path, map_location='cpu', weights_only=False)
+    s = _read_checkpoint(path)
     c = dict(s['config']); preset, seed = c.pop('preset'), c.pop('seed')
-    m = cls(s['video'].astype(np.float32) / 255, preset=preset, device=device, seed=seed, flow_cache=flow_cache, **c)
+    m = cls(s['video'].numpy(), preset=preset, device=device, seed=seed, flow_cache=flow_cache, **c)
     m.load_state_dict(s)
+    if _nonfinite(m): raise ValueError(f"{path} holds NaN or infinite weights; it cannot track or train")
     return m
 
-for f in (state_dict, load_state_dict, save, load): setattr(OmniMotion, f.__name__, f)
-
 # %% ../nbs/09_train.ipynb #f4e9f9a4
+def _changed_settings(was: dict, now: dict) -> dict:
+    "{setting: (in the checkpoint, now)} for every setting that differs (or exists on one side only)."
+    return {k: (was.get(k, '<absent>'), now.get(k, '<absent>')) for k in sorted(set(was) | set(now)) if was.get(k, '<absent>') != now.get(k, '<absent>')}
+
+def _resume(self: OmniMotion, ckpt: Path, resume):
+    "Continue from the checkpoint `ckpt`: same video, and the same settings unless `resume='force'`."
+    s = _read_checkpoint(ckpt)
+    if s['video_sha'] != _video_hash(self.video):
+        raise ValueError(f"{ckpt} was trained on another video; use another checkpoint_dir or resume=False")
+    changed = _changed_settings(s['config'], _plain_config(self.config))
+    changed.pop('steps', None)    # a longer run may continue a shorter one (schedules that are fractions of steps then shift)
+    if changed and resume != 'force':
+        raise ValueError(f"{ckpt} was trained with other settings (was, now: {changed}); resume='force' (command line: --resume "
+                         "force) continues it with the current ones, resume=False (--resume no) starts afresh and overwrites it")
+    self.load_state_dict(s)
+
+@patch
 def fit(self: OmniMotion,
-        steps=None,            # train until this many steps in total (default: the preset's)
+        steps=None,            # train until this many steps in total, earlier ones included (default: the preset's; 0: none)
         checkpoint_dir=None,   # save `last.pt` here every `checkpoint_every` steps and at the end
-        resume: bool = True,   # continue from `checkpoint_dir/last.pt` when it exists
+        resume=True,           # continue from `checkpoint_dir/last.pt` when it exists and has these settings; 'force': whatever its settings
         progress: bool = True, # a progress bar with the loss
         callback=None,         # called as callback(step, logs) after every step (e.g. a live plot)
        ) -> OmniMotion:
     "Fit the model to its video."
-    steps = int(steps or self.config['steps'])
+    steps = self.config['steps'] if steps is None else _whole(steps, 'steps', 0)
+    if resume not in (True, False, 'force'): raise ValueError(f"resume must be True, False or 'force', got {resume!r}")
+    if callback is not None and not callable(callback): raise ValueError(f"callback must be callable, got a {type(callback).__name__}")
     ckpt = None if checkpoint_dir is None else Path(checkpoint_dir) / 'last.pt'
-    if ckpt is not None and resume and ckpt.exists():
-        s = torch.load(ckpt, map_location='cpu', weights_only=False)
-        if s.get('video_sha') != _video_hash(self.video):
-            raise ValueError(f"{ckpt} was trained on another video; use another checkpoint_dir or resume=False")
-        self.load_state_dict(s)
+    if ckpt is not None and resume and ckpt.exists(): _resume(self, ckpt, resume)
+    if _nonfinite(self): raise FloatingPointError(f"parameters {_nonfinite(self)[:3]} are NaN or infinite before training; load a good model or start afresh")
     self._prepare_flows(progress)
+    good = copy.deepcopy(_training_state(self))    # the last good state, in memory: a blow-up goes back to it
     bar = tqdm(total=steps, initial=min(self.step, steps), desc="fitting OmniMotion", disable=not progress)
     try:
         while self.step < steps:
             try:
                 logs = self.train_step()
+                if _nonfinite(self): raise FloatingPointError(f"parameters {_nonfinite(self)[:3]} became NaN or infinite at step {self.step}")
             except FloatingPointError as e:
+                self.load_state_dict(good)
                 where = f"the last good checkpoint {ckpt} is kept" if ckpt is not None and ckpt.exists() else "no checkpoint was written"
-                raise FloatingPointError(f"{e}. Training stopped; {where}. Try lower learning rates (lr_* settings).") from None
+                lrs = ", ".join(f"{k}={self.config[k]:g}" for k in self.config if k.startswith('lr_') and k != 'lr_halve_every')
+                raise FloatingPointError(f"{e}. Training stopped; the model is back at step {self.step}, its last good state, and {where}. "
+                                         f"Lower the learning rates ({lrs}), e.g. ten times.") from None
             bar.update(1)
             if self.step % 10 == 0: bar.set_postfix(loss=f"{logs['loss']:.3f}", flow_px=f"{logs['flow']:.2f}")
             if callback is not None: callback(self.step, logs)
-            if ckpt is not None and (self.step % self.config['checkpoint_every'] == 0 or self.step == steps): self.save(ckpt)
+            if self.step % self.config['checkpoint_every'] == 0 or self.step == steps:
+                good = copy.deepcopy(_training_state(self))
+                if ckpt is not None: self.save(ckpt)
     finally:
         bar.close()
     return self
-OmniMotion.fit = fit
 
 # %% ../nbs/09_train.ipynb #5b27b43f
+@patch
 @torch.no_grad()
 def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, occlusion=None, roundtrip_px: float = 2.0):
     """Tracks (N x T x 2 pixels) and occlusion (N x T bool) of queries (N x 3 rows (t, x, y)). `occlusion`: 'depth'
@@ -319,6 +499,7 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
     (adds: the surface rendered at the tracked pixel of frame j, mapped back to the query frame, misses the query by
     more than `roundtrip_px` pixels; exploratory, see bench/RESULTS.md)."""
     q = check_queries(queries, self.video.shape)
+    _check_track_options(self, chunk, occlusion_threshold, roundtrip_px)
     c = self.config
     thr = c['occlusion_threshold'] if occlusion_threshold is None else occlusion_threshold
     mode = occlusion or c['occlusion']
@@ -340,7 +521,7 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
         seen = render_rays(self.bij, self.volume, xy.reshape(-1, 2), ts.repeat(n), self.size, c['n_samples'], c['near'],
                            c['far'], targets=back_to)
         score = weight_in_front(seen, depth.reshape(-1), c['near'], c['far']).reshape(n, self.T)
-        o = (score > thr) | outside_frame(xy, self.size)
+        o = occlusion_decision(score, xy, self.size, thr)                    # `08_occlusion`'s decision
         if frames is not None:
             o |= appearance_changed(frames, qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2), qq[:, 0].long().repeat_interleave(self.T),
                                     xy.reshape(-1, 2), ts.repeat(n), c['appearance_tol']).reshape(n, self.T)
@@ -351,14 +532,15 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
         tracks[s:s + n], occ[s:s + n] = xy.cpu().numpy(), o.cpu().numpy()
     return tracks, occ
 
+@patch
 def track_dense(self: OmniMotion, t: int = 0, stride: int = 1, **kw):
     "Track every `stride`-th pixel of frame t: tracks (n x T x 2), occluded (n x T), and the queries (n x 3)."
+    t, stride = _whole(t, 't', 0), _whole(stride, 'stride', 1)
+    if t >= self.T: raise ValueError(f"frame {t} is outside the video's {self.T} frames")
     ys, xs = np.mgrid[0:self.H:stride, 0:self.W:stride]
     q = np.stack([np.full(xs.size, t), xs.ravel(), ys.ravel()], 1).astype(np.float32)
     tr, oc = self.track(q, **kw)
     return tr, oc, q
-
-OmniMotion.track, OmniMotion.track_dense = track, track_dense
 
 # %% ../nbs/09_train.ipynb #60a75ad0
 class OmniMotionTracker:

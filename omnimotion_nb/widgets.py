@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 import ipywidgets as W
 import imageio.v3 as iio
-from .data import point_colors
+from .data import point_colors, load_video
 
 # %% auto #0
 __all__ = ['TrackViewer', 'CanonicalViewer', 'TrainingDashboard']
@@ -33,11 +33,11 @@ class TrackViewer:
                  queries=None,            # N x 3 (t, x, y) of the methods' points; default: each point's first visible position
                  color_by: str = 'query', # 'query': each point by its query position (as TAP-Vid draws tracks); 'error': by its error
                  trail: int = 5, width: int = 640):
-        self.video = np.asarray(video)
+        self.video = load_video(video)           # checked like any clip: T x H x W x 3, values in [0, 1] (uint8 is converted)
         self.T, self.H, self.W = self.video.shape[:3]
         self.methods = {k: (np.asarray(t, np.float32), np.asarray(o, bool)) for k, (t, o) in (methods or {}).items()}
         for k, (t, o) in self.methods.items():
-            if t.shape[1:] != (self.T, 2) or o.shape != t.shape[:2]:
+            if t.ndim != 3 or t.shape[1:] != (self.T, 2) or o.shape != t.shape[:2]:
                 raise ValueError(f"method {k!r}: tracks must be N x {self.T} x 2 and occluded N x {self.T}, got {t.shape} and {o.shape}")
         self.gt = None if gt is None else (np.asarray(gt[0], np.float32), np.asarray(gt[1], bool))
         if color_by not in ('query', 'error'): raise ValueError(f"color_by must be 'query' or 'error', got {color_by!r}")
@@ -49,6 +49,8 @@ class TrackViewer:
             bad = [k for k, (t, _) in self.methods.items() if len(t) != len(q)]
             if bad: raise ValueError(f"{len(q)} queries but method {bad[0]!r} has {len(self.methods[bad[0]][0])} tracks")
             self.query_xy = q[:, 1:]
+        if self.gt is not None and (self.gt[0].ndim != 3 or self.gt[0].shape[1:] != (self.T, 2) or self.gt[1].shape != self.gt[0].shape[:2]):
+            raise ValueError(f"gt must be (tracks N x {self.T} x 2, occluded N x {self.T}), got {self.gt[0].shape} and {self.gt[1].shape}")
         self.track_fn, self.trail = track_fn, trail
         self.queries = np.zeros((0, 3), np.float32)
         self.clicked = None                      # (tracks, occluded) of the clicked queries
@@ -140,7 +142,10 @@ def add_query(self: TrackViewer, t: int, x: float, y: float):
     if self.track_fn is None: raise ValueError("no track_fn was given, so clicked points cannot be tracked")
     if not (-0.5 <= x <= self.W - 0.5 and -0.5 <= y <= self.H - 0.5): raise ValueError(f"({x}, {y}) is outside the {self.W} x {self.H} frame")
     self.queries = np.concatenate([self.queries, np.array([[t, x, y]], np.float32)])
-    self.clicked = tuple(np.asarray(a) for a in self.track_fn(self.queries))
+    tr, oc = (np.asarray(a) for a in self.track_fn(self.queries))
+    if tr.shape != (len(self.queries), self.T, 2) or oc.shape != tr.shape[:2]:
+        raise ValueError(f"track_fn must return tracks {len(self.queries)} x {self.T} x 2 and occluded {len(self.queries)} x {self.T}, got {tr.shape} and {oc.shape}")
+    self.clicked = (tr, oc)
     self._rgb.pop('clicked', None)                # a new point: its colour is computed on the next draw
     self.status.value = f"{len(self.queries)} clicked point(s); last at ({x:.0f}, {y:.0f}) in frame {t}"
     self.set_frame(self.frame)
@@ -158,6 +163,7 @@ class CanonicalViewer:
         self.points, self.colors = np.asarray(points, np.float32), np.clip(np.asarray(colors, np.float32), 0, 1)
         if self.points.ndim != 2 or self.points.shape[1] != 3 or self.colors.shape != self.points.shape:
             raise ValueError(f"points and colors must both be N x 3, got {self.points.shape} and {self.colors.shape}")
+        if not np.isfinite(self.points).all(): raise ValueError("points contain NaN or infinite values")
         cols = [f'rgb({int(r * 255)},{int(g * 255)},{int(b * 255)})' for r, g, b in self.colors]
         self.fig = go.FigureWidget(data=[go.Scatter3d(x=self.points[:, 0], y=self.points[:, 1], z=self.points[:, 2], mode='markers',
                                                       marker=dict(size=size, color=cols), name='canonical')],

@@ -2,9 +2,10 @@
 import numpy as np
 import pytest
 
-from omnimotion_nb.baselines import ChainedFlowTracker, HomographyTracker, check_queries
+from omnimotion_nb.baselines import ChainedFlowTracker, HomographyTracker, StillTracker
+from omnimotion_nb.data import check_queries
 from omnimotion_nb.flow import PairFlows, compute_pair_flows
-from omnimotion_nb.metrics import StillTracker, compare_trackers
+from omnimotion_nb.metrics import compare_trackers
 from omnimotion_nb.synthetic import make_scene
 
 

@@ -1,7 +1,8 @@
 "Fast checks of the TAP-Vid metrics (the notebook nbs/01_metrics.ipynb holds the full, commented tests)."
 import numpy as np
 import pytest
-from omnimotion_nb.metrics import tapvid_metrics, temporal_coherence, StillTracker, compare_trackers, metrics_table
+from omnimotion_nb.metrics import tapvid_metrics, temporal_coherence, compare_trackers, metrics_table
+from omnimotion_nb.baselines import StillTracker
 
 
 def _one_point():
