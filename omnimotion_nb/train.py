@@ -159,6 +159,7 @@ class OmniMotion:
         return f"OmniMotion({self.T} frames, {self.W} x {self.H}, preset {self.config['preset']!r}, step {self.step}, {self.device})"
 
 # %% ../nbs/09_train.ipynb #b0cd84a0
+@patch
 def _prepare_flows(self: OmniMotion, progress: bool = True):
     if self.sampler is not None: return
     c = self.config
@@ -187,14 +188,13 @@ def _prepare_flows(self: OmniMotion, progress: bool = True):
     self.vis_samplers = _visibility_samplers(pf, self.device) if c['w_vis'] else None
     if getattr(self, '_pending_sampler_state', None) is not None:
         self.sampler.load_state_dict(self._pending_sampler_state); self._pending_sampler_state = None
-OmniMotion._prepare_flows = _prepare_flows
 
+@patch
 def _targets(self: OmniMotion, pairs, pix):
     "Where sampled pixels (pairs n, flat pixels n x m) land in frame j: pixel + flow, read from the flows on disk."
     p, x = pairs.cpu().numpy()[:, None], pix.cpu().numpy()
     flow = self._flows.flows.reshape(len(self._flows), -1, 2)[p, x]          # reads only these pixels' pages
     return torch.as_tensor(flow + np.stack([x % self.W, x // self.W], -1).astype(np.float32), device=self.device)
-OmniMotion._targets = _targets
 
 def _visibility_samplers(pf, device):
     "Samplers of hidden and of visible pixels of neighbouring frames (`occlusion_evidence`), and those pairs' indices."
