@@ -20,8 +20,8 @@ from .data import default_device
 # %% auto #0
 __all__ = ['FLOW_CACHE_MAX_FILES', 'FLOW_CACHE_MAX_BYTES', 'compute_flow', 'flow_pairs', 'sample_flow', 'cycle_consistency_mask',
            'PairFlows', 'compute_pair_flows', 'chained_pair_flows', 'descriptor_matches', 'add_matches',
-           'match_agreement', 'trusted_pairs', 'trusted_matches', 'spread_matches', 'flow_to_color', 'color_wheel',
-           'draw_flow_arrows', 'endpoint_error', 'occlusion_evidence', 'pair_flows_on_disk']
+           'match_agreement', 'trusted_pairs', 'trusted_matches', 'spread_matches', 'training_flows', 'flow_to_color',
+           'color_wheel', 'draw_flow_arrows', 'endpoint_error', 'occlusion_evidence', 'pair_flows_on_disk']
 
 # %% ../nbs/02_flow.ipynb #66b1d88a
 def _gray8(frame):
@@ -423,6 +423,28 @@ def spread_matches(pf: PairFlows,
             claimed[p[:, 1], p[:, 0]] = True
         masks[k] |= claimed; matched[k] |= claimed
     return PairFlows(pf.pairs, flows, masks, matched)
+
+# %% ../nbs/02_flow.ipynb #f22b3e6c
+def training_flows(video: np.ndarray,         # T x H x W x 3 in [0, 1]
+                   pairs=None,                # P x 2 ordered pairs (default `flow_pairs(T)`); ignored with `flows`
+                   flows: PairFlows = None,   # flows already computed: only the matches are added
+                   method: str = 'dis-chain', # 'dis-chain' (consecutive DIS chained), 'dis' or 'raft'
+                   weights=None, preset: str = 'precise',   # RAFT's weights file; the DIS preset
+                   matches='sift',            # 'sift' or None (no matches)
+                   match_trust: float = 0.9, match_radius: int = 3, match_tol: float = 0.06,
+                   cache_dir=None, progress: bool = True) -> PairFlows:
+    "Flow for `pairs`, plus trusted SIFT matches (spread to their neighbours) where the flow failed."
+    if matches not in (None, 'sift'): raise ValueError(f"matches must be 'sift' or None, got {matches!r}")
+    pf = flows
+    if pf is None and method == 'dis-chain':   # DIS misses fast objects across long gaps: chain consecutive flows instead
+        pf = chained_pair_flows(video, pairs, cache_dir=cache_dir, progress=progress, preset=preset)
+    elif pf is None:
+        pf = compute_pair_flows(video, pairs, method=method, weights=weights, cache_dir=cache_dir, progress=progress, preset=preset)
+    if matches is None or getattr(pf, 'matched', None) is not None: return pf
+    ms = descriptor_matches(video, pf.pairs)
+    if match_trust: ms = trusted_matches(pf, ms, min_agree=match_trust)   # real video: drop pairs the flow contradicts
+    if match_radius > 0: pf = spread_matches(pf, ms, video, match_radius, match_tol)   # (the unmatched flows go here)
+    return add_matches(pf, ms)
 
 # %% ../nbs/02_flow.ipynb #08c97dfd
 def flow_to_color(flow: np.ndarray,  # H x W x 2

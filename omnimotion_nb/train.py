@@ -16,7 +16,7 @@ from tqdm.auto import tqdm
 from fastcore.basics import patch
 
 from .data import load_video, default_device, resolve_device
-from .flow import compute_pair_flows, chained_pair_flows, flow_pairs, descriptor_matches, trusted_matches, spread_matches, add_matches, occlusion_evidence, pair_flows_on_disk
+from .flow import flow_pairs, training_flows, occlusion_evidence, pair_flows_on_disk
 from .volume import CanonicalVolume
 from .bijections import FrameBijections
 from .render import render_rays
@@ -163,20 +163,11 @@ class OmniMotion:
 def _prepare_flows(self: OmniMotion, progress: bool = True):
     if self.sampler is not None: return
     c = self.config
-    if self._flows is None:
-        pairs = flow_pairs(self.T, window=c['window'], n_long=c['n_long'])
-        if c['flow_method'] == 'dis-chain':   # DIS misses fast objects across long gaps: chain its consecutive flows instead
-            self._flows = chained_pair_flows(self.video, pairs, cache_dir=self.flow_cache, progress=progress, preset=c['flow_preset'])
-        else:
-            self._flows = compute_pair_flows(self.video, pairs, method=c['flow_method'], weights=c['flow_weights'],
-                                             cache_dir=self.flow_cache, progress=progress, preset=c['flow_preset'])
-    if c['matches'] not in (None, 'sift'): raise ValueError(f"matches must be 'sift' or None, got {c['matches']!r}")
-    if c['matches'] == 'sift' and getattr(self._flows, 'matched', None) is None:   # long-range links across occlusions, where the flow has none
-        ms, pf = descriptor_matches(self.video, self._flows.pairs), self._flows
-        self._flows = None                                   # long clips: at most two copies of the flows at once
-        if c['match_trust']: ms = trusted_matches(pf, ms, min_agree=c['match_trust'])   # real video: drop pairs whose matches the flow contradicts
-        if c['match_radius'] > 0: pf = spread_matches(pf, ms, self.video, c['match_radius'], c['match_tol'])
-        self._flows = add_matches(pf, ms)
+    if self._flows is None or (c['matches'] == 'sift' and getattr(self._flows, 'matched', None) is None):
+        given = [self._flows]; self._flows = None    # handed over, not kept: long clips hold at most two copies of the flows
+        self._flows = training_flows(self.video, flow_pairs(self.T, window=c['window'], n_long=c['n_long']), given.pop(),
+                                     c['flow_method'], c['flow_weights'], c['flow_preset'], c['matches'], c['match_trust'],
+                                     c['match_radius'], c['match_tol'], cache_dir=self.flow_cache, progress=progress)
     if not isinstance(self._flows.flows, np.memmap):         # RAM holds a batch, not every pair: training reads flows from disk
         if self.flow_cache is not None: Path(self.flow_cache).mkdir(parents=True, exist_ok=True)
         self._flow_dir = tempfile.TemporaryDirectory(prefix='train_flows_', dir=self.flow_cache)   # removed with the model
@@ -293,6 +284,7 @@ def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
         total = total + c['w_vis'] * L['vis']
     return total, L, (pairs, pix, errors.reshape(B, P))
 
+# %% ../nbs/09_train.ipynb #75880e85
 def _visibility_term(self: OmniMotion, generator=None):
     "The occlusion test of `track` (made soft) on pixels of neighbouring frames, against the cycle check's evidence."
     c, (rows, hidden, visible) = self.config, self.vis_samplers
@@ -310,6 +302,7 @@ def _visibility_term(self: OmniMotion, generator=None):
     inside = ~outside_frame(xy_j.detach(), self.size)         # leaving the frame is `track`'s other test, not this one's
     return visibility_loss(score[inside], label[inside]) if inside.any() else score.new_zeros(())
 
+# %% ../nbs/09_train.ipynb #c53fd8ed
 def _set_lr(self: OmniMotion):
     f = 0.5 ** (self.step // self.config['lr_halve_every'])
     for g, lr in zip(self.opt.param_groups, self.base_lrs): g['lr'] = lr * f
