@@ -225,6 +225,7 @@ def _check_settings(config: dict, defaults: dict):
         elif k == 'flow_weights' and not isinstance(v, (str, os.PathLike)): raise ValueError(f"setting flow_weights must be a file path, got {v!r}")
     if not config['far'] > config['near']: raise ValueError(f"setting far ({config['far']}) must be greater than near ({config['near']})")
 
+# %% ../nbs/09_train.ipynb #43b36cb3
 def _check_setup(self: OmniMotion):
     "Called by `__init__`: the settings, the video's values, the device and the given flows, before any work is done."
     _check_settings(self.config, PRESETS[self.config['preset']])
@@ -356,6 +357,7 @@ def state_dict(self: OmniMotion) -> dict:
     return dict(_training_state(self), config=_plain_config(self.config),
                 video=torch.from_numpy(np.ascontiguousarray(self.video, np.float32)), video_sha=_video_hash(self.video))
 
+# %% ../nbs/09_train.ipynb #a70c505a
 def _video_hash(video):
     import hashlib
     return hashlib.sha1(np.ascontiguousarray(video, np.float32).tobytes()).hexdigest()
@@ -377,6 +379,7 @@ def load_state_dict(self: OmniMotion, s: dict):
         if self.sampler is not None: self.sampler.load_state_dict(s['sampler'])
         else: self._pending_sampler_state = s['sampler']
 
+# %% ../nbs/09_train.ipynb #4a10e560
 @patch
 def save(self: OmniMotion, path) -> Path:
     "Save everything (weights, optimiser, step, random state, config, the exact video) to one file of tensors and builtins."
@@ -390,6 +393,7 @@ def save(self: OmniMotion, path) -> Path:
     os.replace(tmp, path)
     return path
 
+# %% ../nbs/09_train.ipynb #52823203
 _FILE_KEYS = ('config', 'step', 'history', 'bij', 'volume', 'opt', 'gen', 'sampler', 'video', 'video_sha')
 # files of earlier versions hold the video as a uint8 numpy array: admit what numpy arrays are made of, nothing else
 _NUMPY_PARTS = [np.ndarray, np.dtype, (getattr(np, '_core', None) or np.core).multiarray._reconstruct,
