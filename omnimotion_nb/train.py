@@ -163,7 +163,7 @@ class OmniMotion:
 def _prepare_flows(self: OmniMotion, progress: bool = True):
     if self.sampler is not None: return
     c = self.config
-    if self._flows is None or (c['matches'] == 'sift' and getattr(self._flows, 'matched', None) is None):
+    if self._flows is None or getattr(self._flows, 'matched', None) is None:   # `training_flows` checks `matches` and adds them if asked
         given = [self._flows]; self._flows = None    # handed over, not kept: long clips hold at most two copies of the flows
         self._flows = training_flows(self.video, flow_pairs(self.T, window=c['window'], n_long=c['n_long']), given.pop(),
                                      c['flow_method'], c['flow_weights'], c['flow_preset'], c['matches'], c['match_trust'],
@@ -462,7 +462,7 @@ def fit(self: OmniMotion,
     if callback is not None and not callable(callback): raise ValueError(f"callback must be callable, got a {type(callback).__name__}")
     ckpt = None if checkpoint_dir is None else Path(checkpoint_dir) / 'last.pt'
     if ckpt is not None and resume and ckpt.exists(): _resume(self, ckpt, resume)
-    if _nonfinite(self): raise FloatingPointError(f"parameters {_nonfinite(self)[:3]} are NaN or infinite before training; load a good model or start afresh")
+    if bad := _nonfinite(self): raise FloatingPointError(f"parameters {bad[:3]} are NaN or infinite before training; load a good model or start afresh")
     self._prepare_flows(progress)
     good = copy.deepcopy(_training_state(self))    # the last good state, in memory: a blow-up goes back to it
     bar = tqdm(total=steps, initial=min(self.step, steps), desc="fitting OmniMotion", disable=not progress)
@@ -470,7 +470,7 @@ def fit(self: OmniMotion,
         while self.step < steps:
             try:
                 logs = self.train_step()
-                if _nonfinite(self): raise FloatingPointError(f"parameters {_nonfinite(self)[:3]} became NaN or infinite at step {self.step}")
+                if bad := _nonfinite(self): raise FloatingPointError(f"parameters {bad[:3]} became NaN or infinite at step {self.step}")
             except FloatingPointError as e:
                 self.load_state_dict(good)
                 where = f"the last good checkpoint {ckpt} is kept" if ckpt is not None and ckpt.exists() else "no checkpoint was written"
