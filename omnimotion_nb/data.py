@@ -85,6 +85,7 @@ def _read_folder(folder: Path) -> np.ndarray:
     frames = [np.repeat(f[..., None], 3, -1) if f.ndim == 2 else f[..., :3] for f in frames]
     return np.stack(frames)
 
+# %% ../nbs/00_data.ipynb #c61920c9
 def _read_file(path: Path, max_frames=None) -> np.ndarray:
     try:
         if path.suffix.lower() in IMAGE_EXTS:
@@ -188,6 +189,7 @@ def point_colors(xy: np.ndarray, size) -> np.ndarray:
     hsv = np.stack([np.clip(x, 0, 1) * 0.85, np.full_like(x, 0.85), 0.55 + 0.45 * np.clip(1 - y, 0, 1)], -1)
     return mcolors.hsv_to_rgb(hsv)
 
+# %% ../nbs/00_data.ipynb #c7718e4b
 def draw_tracks(video: np.ndarray,      # T x H x W x 3 in [0, 1]
                 tracks: np.ndarray,     # N x T x 2 (x, y) pixels
                 occluded=None,          # N x T bool; occluded points are drawn hollow
