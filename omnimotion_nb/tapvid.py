@@ -95,6 +95,7 @@ class TapVidVideo:
     @property
     def gt_occluded(self): return self.occluded
 
+# %% ../nbs/00b_tapvid.ipynb #7291546d
 def _decode_frames(frames):
     if isinstance(frames, np.ndarray) and frames.ndim == 4: return frames
     import imageio.v3 as iio
@@ -162,6 +163,7 @@ def _read_annotations(root: Path):
         raise ValueError(f"{pkls[0]}: expected a dict with a list under 'videos'")
     return pkls[0], data['videos']
 
+# %% ../nbs/00b_tapvid.ipynb #4de83004
 def load_davis32(root,              # folder with frames/<video_idx>/00000.jpg... and one .pkl of annotations
                  videos=None,       # video indices to load (default: all)
                  max_frames=None,   # keep only the first frames (queries on later frames are dropped)
