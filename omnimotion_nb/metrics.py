@@ -41,6 +41,7 @@ def _check_inputs(queries, gt_tracks, gt_occluded, pred_tracks, pred_occluded):
         raise ValueError(f"query frames must be integers in [0, {T - 1}], got values in [{qt.min()}, {qt.max()}]")
     return q, gt, go, pr, po
 
+# %% ../nbs/01_metrics.ipynb #bfe650fc
 def evaluation_mask(query_frames, n_frames, query_mode="strided"):
     "N x T bool: which frames are scored for each query (query-first: after it; strided: all but it)."
     t = np.arange(n_frames)[None]
@@ -86,6 +87,7 @@ def _breakdown(gt, go, pr, po, ev, s):
                 tp=(near & vis & said_vis).sum((1, 2)), called_occluded=each((vis & po).sum()),
                 too_far=(~near & vis & said_vis).sum((1, 2)), occluded_called_visible=each((go & said_vis).sum()))
 
+# %% ../nbs/01_metrics.ipynb #7f3c9bd7
 def tapvid_metrics(queries,         # N x 3 (t, x, y): the query of each track
                    gt_tracks,       # N x T x 2 true (x, y) in pixels of a frame of `size`
                    gt_occluded,     # N x T bool
