@@ -45,6 +45,7 @@ def _dis(preset):
     if patch is not None: dis.setPatchSize(patch); dis.setPatchStride(stride)
     return dis
 
+# %% ../nbs/02_flow.ipynb #85ef1f2c
 _RAFT_CACHE = {}   # one loaded model at a time: (file, mtime, device) -> module
 
 def _raft_model(weights, device=None):
@@ -75,6 +76,7 @@ def _raft_model(weights, device=None):
         _RAFT_CACHE.clear(); _RAFT_CACHE[key] = model.to(dev).eval()
     return _RAFT_CACHE[key]
 
+# %% ../nbs/02_flow.ipynb #cba27b38
 @torch.no_grad()
 def _raft_flow(model, a, b):
     "RAFT on a batch of frame pairs (B x H x W x 3 in [0, 1]): pad (to multiples of 8, at least 128), run, crop."
@@ -138,6 +140,7 @@ def sample_flow(flow: np.ndarray,   # H x W x C map (flow, mask, image...)
                   cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return m.reshape(rows * w, -1)[:n].reshape(*xy.shape[:-1], flow.shape[-1])
 
+# %% ../nbs/02_flow.ipynb #f0b2d654
 def cycle_consistency_mask(flow_ij: np.ndarray,    # H x W x 2 flow from frame i to frame j
                            flow_ji: np.ndarray,    # H x W x 2 flow from frame j to frame i
                            alpha: float = 0.01,    # relative tolerance
@@ -175,6 +178,7 @@ class PairFlows:
         if k is None: raise KeyError(f"no flow for the pair ({i}, {j}); this PairFlows has {len(self)} pairs")
         return self.flows[k], self.masks[k]
 
+# %% ../nbs/02_flow.ipynb #8598c5d1
 def _checksum(*arrays):
     h = hashlib.sha1()
     for a in arrays:
@@ -334,6 +338,7 @@ def descriptor_matches(video: np.ndarray,   # T x H x W x 3 in [0, 1]
         out.append((pi[k[:, 0]], pj[k[:, 1]]))
     return out
 
+# %% ../nbs/02_flow.ipynb #4de89891
 def _keypoint_pixels(xy, H, W):
     "The pixel (x, y) each keypoint position lies on, clipped to the frame."
     return np.clip(np.round(xy).astype(np.int64), 0, [W - 1, H - 1])
@@ -464,6 +469,7 @@ def color_wheel(size: int = 64) -> np.ndarray:
     img[(f ** 2).sum(-1) > 1] = 1
     return img
 
+# %% ../nbs/02_flow.ipynb #cf935c99
 def draw_flow_arrows(image: np.ndarray,   # H x W x 3 in [0, 1], the frame the flow starts from
                      flow: np.ndarray,    # H x W x 2
                      step: int = 8,       # grid spacing in pixels
@@ -484,6 +490,7 @@ def draw_flow_arrows(image: np.ndarray,   # H x W x 3 in [0, 1], the frame the f
             cv2.arrowedLine(img, a, b, col, 1, cv2.LINE_AA, tipLength=0.3)
     return img
 
+# %% ../nbs/02_flow.ipynb #eade692d
 def endpoint_error(flow, gt_flow, mask=None) -> float:
     "Mean end-point error |flow - gt| in pixels over `mask` (all pixels if None)."
     e = np.linalg.norm(np.asarray(flow, np.float64) - np.asarray(gt_flow, np.float64), axis=-1)
