@@ -28,6 +28,7 @@ def _pair_matches(flows, t, H, W):
         return grid[m] + f.reshape(-1, 2)[m], grid[m]
     raise KeyError(f"the flows have neither the pair ({t + 1}, {t}) nor ({t}, {t + 1})")
 
+# %% ../nbs/03_homography.ipynb #04a8020b
 def estimate_homographies(video,                   # T x H x W x 3 in [0, 1]
                           flows=None,              # a `PairFlows` with consecutive pairs (either direction); computed if None
                           ref: int = 0,            # the reference frame, whose homography is the identity
