@@ -24,6 +24,7 @@ def _png_url(frame) -> str:
 
 _SYMBOLS = ['circle', 'square', 'diamond', 'triangle-up', 'cross']
 
+# %% ../nbs/10_widgets.ipynb #148cb8c7
 class TrackViewer:
     "Frame slider + play, tracks of several methods with trails, click to add a query tracked by `track_fn`."
     def __init__(self, video,             # T x H x W x 3 in [0, 1]
@@ -106,6 +107,7 @@ def _colors(self: TrackViewer, name, tracks, occ):
         self._rgb[name] = [f'rgb({int(r * 255)},{int(g * 255)},{int(b * 255)})' for r, g, b in point_colors(xy, (self.H, self.W))]
     return self._rgb[name]
 
+# %% ../nbs/10_widgets.ipynb #ee6bd816
 def _update_method(self: TrackViewer, name, tracks, occ):
     t0, t = max(0, self.frame - self.trail), self.frame
     ti, tm = self._trace_of[name]
@@ -122,6 +124,7 @@ def _update_method(self: TrackViewer, name, tracks, occ):
         m.color = [c if v else 'rgba(0,0,0,0)' for c, v in zip(cols, vis)]   # hollow when occluded
         m.line.color = cols
 
+# %% ../nbs/10_widgets.ipynb #e6b37bfa
 def set_frame(self: TrackViewer, t: int):
     "Show frame t: swap the background image and move every method's dots."
     t0 = time.perf_counter()
@@ -137,6 +140,7 @@ def set_frame(self: TrackViewer, t: int):
     if self.slider.value != t: self.slider.value = t
     self.last_update_s = time.perf_counter() - t0
 
+# %% ../nbs/10_widgets.ipynb #8048824f
 def add_query(self: TrackViewer, t: int, x: float, y: float):
     "Track the point (x, y) of frame t with `track_fn` and draw it."
     if self.track_fn is None: raise ValueError("no track_fn was given, so clicked points cannot be tracked")
