@@ -173,6 +173,7 @@ def _clips_on_ray(ray, todo, job, address, retries, threads):
     finally:
         if started: ray.shutdown()
 
+# %% ../nbs/11_evaluate.ipynb #1dcab937
 BACKENDS = ('local', 'ray')
 
 def _run_clips(todo, job, workers=1, backend='local', address=None, threads_per_worker=1, retries=2):
@@ -202,6 +203,7 @@ def _previous_results(out, run: dict) -> dict:
         raise ValueError(f"{out} holds results of another run (was, now: {diff}); to keep both, choose another `out`")
     return dict(prev['videos'])
 
+# %% ../nbs/11_evaluate.ipynb #b455ae8a
 def evaluate_folder(root,                 # folder with frames/<video_idx>/ and one .pkl (TAP-Vid-DAVIS-32 layout)
                     method: str = "still", # a name for `make_tracker`
                     videos=None,          # video indices to run (default: all)
@@ -260,6 +262,7 @@ def evaluate_folder(root,                 # folder with frames/<video_idx>/ and 
             bar.update()
     return {str(i): results[str(i)] for i in todo if str(i) in results}
 
+# %% ../nbs/11_evaluate.ipynb #fd36a993
 def results_table(results: dict, keys=("AJ", "delta_avg", "OA", "TC", "seconds")) -> str:
     "Markdown table: one row per video and the mean (AJ, <delta_avg, OA in percent; TC in pixels)."
     failed = {n: r['error'] for n, r in results.items() if 'error' in r}
