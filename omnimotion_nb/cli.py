@@ -51,6 +51,7 @@ def _output_folder(out) -> Path:
     if not os.access(out, os.W_OK | os.X_OK): raise ValueError(f"the output folder {out} is not writable; choose another --out")
     return out
 
+# %% ../nbs/12_cli.ipynb #a5cf2865
 def run_track(video=None,              # a path, an array, or None with demo=True
               out='omnimotion_out',    # output folder
               method='omnimotion',     # one of METHODS
@@ -125,6 +126,7 @@ def _print_summary(s):
         print(f"against the true tracks: AJ {100 * m['AJ']:.1f}, <delta_avg {100 * m['delta_avg']:.1f}, "
               f"OA {100 * m['OA']:.1f}, TC {m['TC']:.2f} px")
 
+# %% ../nbs/12_cli.ipynb #4818f0db
 def main(argv=None):
     "Entry point of the `omnimotion-nb` command."
     p = argparse.ArgumentParser(prog='omnimotion-nb', description="OmniMotion point tracking (omnimotion_nb)")
