@@ -46,6 +46,7 @@ def _unchanged(v, before):
     if isinstance(v, torch.Tensor): return v.shape == before.shape and torch.equal(v.detach(), before)
     return v.shape == before.shape and np.array_equal(v, before, equal_nan=True)
 
+# %% ../nbs/13_checks.ipynb #7a388c83
 def _shape(s): return " x ".join(map(str, s)) if len(s) else "a scalar"
 
 def _describe(v):
@@ -249,6 +250,7 @@ def _coupling_variant(kind):
         return x
     return f
 
+# %% ../nbs/13_checks.ipynb #fb9728ff
 check_coupling_inverse = exercise_check(
     "coupling_inverse", _coupling_trials, reference_coupling_inverse, _coupling_variant, {
         "forward": "you applied the layer forward (x_b * exp(s) + t) instead of inverting it: "
@@ -311,6 +313,7 @@ def _composite_variant(kind):
         return comp, w
     return f
 
+# %% ../nbs/13_checks.ipynb #f9f9a4a4
 check_alpha_composite = exercise_check(
     "alpha_composite", _composite_trials, reference_alpha_composite, _composite_variant, {
         "inclusive": "off-by-one in the transmittance: T_k is the product over the samples *before* "
@@ -375,6 +378,7 @@ def _aj_trials(n_trials, seed):
         trials.append(dict(gt_tracks=gt, gt_occluded=occ, pred_tracks=pred, pred_occluded=pocc, query_frames=q))
     return trials
 
+# %% ../nbs/13_checks.ipynb #3d143ca2
 def _aj_variant(kind):
     def f(gt_tracks, gt_occluded, pred_tracks, pred_occluded, query_frames):
         T = gt_tracks.shape[1]
@@ -403,6 +407,7 @@ def _aj_match(got, want, k, args):
     "A float equal to the reference's."
     return got.shape == () and got.dtype.kind in "fiu" and np.isclose(float(got), float(want), atol=1e-9)
 
+# %% ../nbs/13_checks.ipynb #1e5a41d0
 check_average_jaccard = exercise_check(
     "average_jaccard", _aj_trials, reference_average_jaccard, _aj_variant, {
         "with_query": "off-by-one in the scored frames: in query-first mode the query frame itself is "
@@ -481,6 +486,7 @@ def _chain_match(got, want, k, args):
     g = _normalised(got)
     return g.shape == want.shape and np.allclose(g, _normalised(want), rtol=1e-6, atol=1e-8)
 
+# %% ../nbs/13_checks.ipynb #c4cc7660
 check_chain_homographies = exercise_check(
     "chain_homographies", _chain_trials, reference_chain_homographies, _chain_variant, {
         "order": "order of the matrix product: matrices don't commute. To go from frame t to frame 0, "
@@ -554,6 +560,7 @@ def _cycle_trials(n_trials, seed):
         trials.append(dict(flow_ij=fij, flow_ji=fji))
     return trials
 
+# %% ../nbs/13_checks.ipynb #a403df8d
 def _cycle_graded(flow_ij, flow_ji, alpha=0.01, beta=0.5):
     "H x W bool: pixels far enough from the threshold and the border for every correct implementation to agree."
     H, W = flow_ij.shape[:2]
@@ -586,6 +593,7 @@ def _cycle_variant(kind):
         return ~keep if kind == "inverted" else keep
     return f
 
+# %% ../nbs/13_checks.ipynb #50b82391
 def _cycle_match(got, want, k, args):
     "The same mask, but for a few pixels too near the threshold or the border to call."
     if got.shape != want.shape or got.dtype != bool: return False
