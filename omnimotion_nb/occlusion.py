@@ -13,7 +13,7 @@ _all_ = ['outside_frame']
 
 # %% auto #0
 __all__ = ['weight_in_front', 'occlusion_score', 'occlusion_decision', 'is_occluded', 'blur_video', 'sample_colors',
-           'appearance_changed', 'outside_frame']
+           'appearance_changed', 'roundtrip_error', 'outside_frame']
 
 # %% ../nbs/08_occlusion.ipynb #8fd4fd37
 def weight_in_front(render, depth, near=0.0, far=2.0, softness: float = 0.0):
@@ -28,9 +28,11 @@ def occlusion_score(bij, volume, xy, depth, t, size, n_samples=32, near=0.0, far
     "Compositing weight in front of each point (xy R x 2 pixels of frames t R, at local depths `depth` R): ~1 = hidden."
     return weight_in_front(render_rays(bij, volume, xy, t, size, n_samples, near, far), depth, near, far)
 
-def occlusion_decision(score, xy, size, threshold=0.5):
-    "The decision: what lies in front of the point is opaque past `threshold` (its `score`), or it left the frame."
-    return (score > threshold) | outside_frame(xy, size)
+def occlusion_decision(score, xy, size, threshold=0.5, roundtrip=None, roundtrip_px: float = 4.0):
+    """The decision: what lies in front of the point is opaque past `threshold` (its `score`), or it left the frame,
+    or (given the `roundtrip_error`s, below) the surface frame j shows there comes from more than `roundtrip_px` away."""
+    hidden = (score > threshold) | outside_frame(xy, size)
+    return hidden if roundtrip is None else hidden | (roundtrip > roundtrip_px)
 
 def is_occluded(bij, volume, xy, depth, t, size, threshold=0.5, **kw):
     "Render frame t's rays at `xy` and decide (`occlusion_decision`) for points at local depths `depth`."
@@ -56,3 +58,9 @@ def sample_colors(frames, xy, t):
 def appearance_changed(frames, xy_query, t_query, xy, t, tol: float = 0.12):
     "True where the colour at (xy, t) differs from the query's colour by more than `tol` (mean absolute, 0-1 scale)."
     return (sample_colors(frames, xy, t) - sample_colors(frames, xy_query, t_query)).abs().mean(-1) > tol
+
+# %% ../nbs/08_occlusion.ipynb #78f577fb
+def roundtrip_error(seen, xy_query):
+    """Pixels (R) between each query `xy_query` (R x 2) and where the surface that frame j shows at the tracked pixel
+    comes from in the query frame: `seen` is frame j's rays rendered by `render_rays` with the query frame as target."""
+    return (seen['xy_targets'][:, 0] - xy_query).norm(dim=-1)

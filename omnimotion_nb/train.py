@@ -22,7 +22,7 @@ from .bijections import FrameBijections
 from .render import render_rays
 from .losses import (flow_loss, flow_errors, photometric_loss, smoothness_loss, depth_range_loss,
                                   distortion_loss, visibility_loss, HardExampleSampler)
-from .occlusion import weight_in_front, occlusion_decision, outside_frame, blur_video, appearance_changed
+from .occlusion import weight_in_front, occlusion_decision, roundtrip_error, outside_frame, blur_video, appearance_changed
 from .data import check_queries
 
 # %% auto #0
@@ -88,8 +88,9 @@ class FlowConfig:
 @dataclass
 class TrackConfig:
     "Tracking: the occlusion test (`08_occlusion`)."
-    occlusion: str = 'depth'    # 'depth' (the paper's), 'depth+appearance' or 'depth+roundtrip'
+    occlusion: str = 'depth+roundtrip'  # the paper's depth test plus the model's round trip; 'depth' or 'depth+appearance'
     occlusion_threshold: float = 0.5   # weight in front of a point above which it is hidden
+    roundtrip_px: float = 4.0   # round trip missing the query by more than this (pixels of the fitted frames): hidden
     appearance_tol: float = 0.12    # the colour check of 'depth+appearance'
 
 # %% ../nbs/09_train.ipynb #cc9e63a0
@@ -243,7 +244,7 @@ def _check_track_options(self: OmniMotion, chunk, occlusion_threshold, roundtrip
     _whole(chunk, 'chunk', 1)
     if occlusion_threshold is not None and not (isinstance(occlusion_threshold, (int, float, np.number)) and 0 <= occlusion_threshold <= 1):
         raise ValueError(f"occlusion_threshold must be a number in [0, 1], got {occlusion_threshold!r}")
-    if not (isinstance(roundtrip_px, (int, float, np.number)) and roundtrip_px > 0): raise ValueError(f"roundtrip_px must be positive, got {roundtrip_px!r}")
+    if roundtrip_px is not None and not (isinstance(roundtrip_px, (int, float, np.number)) and roundtrip_px > 0): raise ValueError(f"roundtrip_px must be positive, got {roundtrip_px!r}")
     if self.step == 0: warnings.warn("tracking with an untrained model (step 0): call fit() first", stacklevel=3)
 
 # %% ../nbs/09_train.ipynb #13dc0973
@@ -443,6 +444,7 @@ def _resume(self: OmniMotion, ckpt: Path, resume):
         raise ValueError(f"{ckpt} was trained on another video; use another checkpoint_dir or resume=False")
     changed = _changed_settings(s['config'], _plain_config(self.config))
     changed.pop('steps', None)    # a longer run may continue a shorter one (schedules that are fractions of steps then shift)
+    for k in asdict(TrackConfig()): changed.pop(k, None)   # tracking settings do not touch training
     if changed and resume != 'force':
         raise ValueError(f"{ckpt} was trained with other settings (was, now: {changed}); resume='force' (command line: --resume "
                          "force) continues it with the current ones, resume=False (--resume no) starts afresh and overwrites it")
@@ -490,16 +492,17 @@ def fit(self: OmniMotion,
 # %% ../nbs/09_train.ipynb #5b27b43f
 @patch
 @torch.no_grad()
-def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, occlusion=None, roundtrip_px: float = 2.0):
-    """Tracks (N x T x 2 pixels) and occlusion (N x T bool) of queries (N x 3 rows (t, x, y)). `occlusion`: 'depth'
-    (the paper's test, default), 'depth+appearance' (adds the colour check of `08_occlusion`) or 'depth+roundtrip'
-    (adds: the surface rendered at the tracked pixel of frame j, mapped back to the query frame, misses the query by
-    more than `roundtrip_px` pixels; exploratory, see bench/RESULTS.md)."""
+def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, occlusion=None, roundtrip_px=None):
+    """Tracks (N x T x 2 pixels) and occlusion (N x T bool) of queries (N x 3 rows (t, x, y)). `occlusion`:
+    'depth+roundtrip' (default: the paper's depth test, plus `08_occlusion`'s round trip: the surface frame j shows at
+    the tracked pixel, mapped back to the query frame, misses the query by more than `roundtrip_px`), 'depth' (the
+    paper's test alone) or 'depth+appearance' (the depth test plus the colour check of `08_occlusion`). None: the config's."""
     q = check_queries(queries, self.video.shape)
     _check_track_options(self, chunk, occlusion_threshold, roundtrip_px)
     c = self.config
     thr = c['occlusion_threshold'] if occlusion_threshold is None else occlusion_threshold
     mode = occlusion or c['occlusion']
+    tau = c['roundtrip_px'] if roundtrip_px is None else roundtrip_px
     modes = ('depth', 'depth+appearance', 'depth+roundtrip')
     if mode not in modes: raise ValueError(f"occlusion must be one of {modes}, got {mode!r}")
     frames = blur_video(self.video_t) if mode == 'depth+appearance' else None
@@ -518,12 +521,11 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
         seen = render_rays(self.bij, self.volume, xy.reshape(-1, 2), ts.repeat(n), self.size, c['n_samples'], c['near'],
                            c['far'], targets=back_to)
         score = weight_in_front(seen, depth.reshape(-1), c['near'], c['far']).reshape(n, self.T)
-        o = occlusion_decision(score, xy, self.size, thr)                    # `08_occlusion`'s decision
+        rt = None if back_to is None else roundtrip_error(seen, qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2)).reshape(n, self.T)
+        o = occlusion_decision(score, xy, self.size, thr, rt, tau)          # `08_occlusion`'s decision
         if frames is not None:
             o |= appearance_changed(frames, qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2), qq[:, 0].long().repeat_interleave(self.T),
                                     xy.reshape(-1, 2), ts.repeat(n), c['appearance_tol']).reshape(n, self.T)
-        if back_to is not None:   # what frame j shows at the tracked pixel, followed back to the query frame
-            o |= (seen['xy_targets'][:, 0].reshape(n, self.T, 2) - qq[:, None, 1:]).norm(dim=-1) > roundtrip_px
         own = qq[:, 0].long()
         xy[torch.arange(n), own] = qq[:, 1:]; o[torch.arange(n), own] = False
         tracks[s:s + n], occ[s:s + n] = xy.cpu().numpy(), o.cpu().numpy()
