@@ -181,6 +181,7 @@ def _prepare_flows(self: OmniMotion, progress: bool = True):
     if getattr(self, '_pending_sampler_state', None) is not None:
         self.sampler.load_state_dict(self._pending_sampler_state); self._pending_sampler_state = None
 
+# %% ../nbs/09_train.ipynb #56d5f5aa
 @patch
 def _targets(self: OmniMotion, pairs, pix):
     "Where sampled pixels (pairs n, flat pixels n x m) land in frame j: pixel + flow, read from the flows on disk."
@@ -309,6 +310,7 @@ def _set_lr(self: OmniMotion):
     f = 0.5 ** (self.step // self.config['lr_halve_every'])
     for g, lr in zip(self.opt.param_groups, self.base_lrs): g['lr'] = lr * f
 
+# %% ../nbs/09_train.ipynb #910ddfe9
 @patch
 def train_step(self: OmniMotion) -> dict:
     "One optimisation step; returns the loss terms as floats. Raises FloatingPointError on a NaN/infinite loss (nothing is updated)."
@@ -420,6 +422,7 @@ def _read_checkpoint(path) -> dict:
         raise ValueError(f"{path} holds no float32 video matching its checksum (corrupt, or written by an older version)")
     return s
 
+# %% ../nbs/09_train.ipynb #cc9a48ce
 @patch(cls_method=True)
 def load(cls: OmniMotion, path, device=None, flow_cache=None) -> OmniMotion:
     "A model saved with `save`, ready to track (and to train on: flows are recomputed or read from `flow_cache`)."
@@ -450,6 +453,7 @@ def _resume(self: OmniMotion, ckpt: Path, resume):
                          "force) continues it with the current ones, resume=False (--resume no) starts afresh and overwrites it")
     self.load_state_dict(s)
 
+# %% ../nbs/09_train.ipynb #6ca00e11
 @patch
 def fit(self: OmniMotion,
         steps=None,            # train until this many steps in total, earlier ones included (default: the preset's; 0: none)
@@ -531,6 +535,7 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
         tracks[s:s + n], occ[s:s + n] = xy.cpu().numpy(), o.cpu().numpy()
     return tracks, occ
 
+# %% ../nbs/09_train.ipynb #b911dcac
 @patch
 def track_dense(self: OmniMotion, t: int = 0, stride: int = 1, **kw):
     "Track every `stride`-th pixel of frame t: tracks (n x T x 2), occluded (n x T), and the queries (n x 3)."
