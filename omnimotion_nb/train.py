@@ -220,6 +220,7 @@ def _check_settings(config: dict, defaults: dict):
             if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
                 raise ValueError(f"setting {k} must be a finite number, got {v!r}")
             if k.startswith('lr_') and v <= 0: raise ValueError(f"setting {k} (a learning rate) must be positive, got {v}")
+            if k == 'roundtrip_px' and v <= 0: raise ValueError(f"setting roundtrip_px (a distance in pixels) must be positive, got {v}")
             if k in _FRACTIONS and not 0 <= v <= 1: raise ValueError(f"setting {k} must be in [0, 1], got {v}")
             if d >= 0 and v < 0 and k not in ('near', 'far'): raise ValueError(f"setting {k} must be >= 0, got {v}")
             config[k] = float(v)

@@ -176,6 +176,7 @@ CASES = [
     Case('OmniMotion', 'float32 channels-first video', lambda c: OmniMotion(np.ascontiguousarray(V(c).transpose(0, 3, 1, 2)), preset='tiny'), 'T x H x W x 3'),
     Case('OmniMotion', 'unknown preset', lambda c: OmniMotion(V(c), preset='huge'), 'unknown preset'),
     Case('OmniMotion', 'misspelt setting', lambda c: OmniMotion(V(c), preset='tiny', n_sample=3), 'unknown settings'),
+    Case('OmniMotion', 'roundtrip_px=0', lambda c: OmniMotion(V(c), preset='tiny', roundtrip_px=0.0), 'roundtrip_px'),
     Case('OmniMotion', 'steps=0 setting', lambda c: c.om(steps=0), 'setting steps'),
     Case('OmniMotion', 'negative learning rate', lambda c: c.om(lr_deform=-1e-3), 'learning rate'),
     Case('OmniMotion', 'fractional count n_samples=2.5', lambda c: c.om(n_samples=2.5), 'whole number'),
