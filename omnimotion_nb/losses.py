@@ -77,6 +77,7 @@ class HardExampleSampler:
     def state_dict(self): return {'error': self.error.clone()}
     def load_state_dict(self, s): self.error = s['error'].to(self.valid.device)
 
+# %% ../nbs/07_losses.ipynb #7a96ae35
 def _compact(prior):
     "`prior` as uint8 when that is exact (whole numbers 0-255, e.g. valid x match weight 50), else as it is."
     exact = bool((prior >= 0).all() and (prior <= 255).all() and (prior == prior.round()).all())

@@ -203,6 +203,7 @@ def _whole(v, name: str, least: int = 1) -> int:
         raise ValueError(f"{name} must be a whole number >= {least}, got {v!r}")
     return int(v)
 
+# %% ../nbs/09_train.ipynb #d52af1e5
 _COUNTS = ('steps', 'n_pairs', 'n_points', 'n_samples', 'latent_dim', 'checkpoint_every', 'lr_halve_every', 'window')  # >= 1
 _FRACTIONS = ('hard_fraction', 'occlusion_threshold', 'match_trust', 'mask_near', 'mask_near_until')           # in [0, 1]
 _OPTIONAL = ('matches', 'chunk_samples', 'window', 'flow_weights')                                               # None is valid
