@@ -1,4 +1,4 @@
-"""Exploratory: an occlusion test by the model's own round trip, scored against the depth test, on the demo scene.
+"""The round-trip occlusion test (`track`'s default, 4 px) against the paper's depth test alone, over tolerances, on the demo scene.
 
     omnimotion-nb track --demo --out demo_out          # trains and saves demo_out/model.pt
     python bench/occlusion_roundtrip.py demo_out/model.pt
@@ -6,7 +6,7 @@
 
 For each query (frame i, pixel p) and frame j: the tracked position q_j, then the surface the model renders at q_j
 in frame j, mapped back to frame i. Where that lands far from p, something else is in front of the point in frame j
-(or the model is unsure there): call it occluded (`track(occlusion='depth+roundtrip', roundtrip_px=...)`). Prints
+(or the model is unsure there): call it occluded (`track(occlusion='depth+roundtrip', roundtrip_px=...)`, the default). Prints
 AJ / <delta_avg / OA for the depth test alone and with the round trip, over a range of pixel tolerances.
 """
 import argparse
@@ -28,7 +28,7 @@ def main():
         raise ValueError(f"{a.model} was not fitted to make_scene(seed={a.seed})")
     print(f"truth: {100 * sc.occluded.mean():.0f}% of point-frames occluded\n")
     print("| occlusion test | AJ | <δ_avg | OA | called occluded % |\n|---|---|---|---|---|")
-    tests = [('depth (default)', dict(occlusion='depth'))] + \
+    tests = [("depth (the paper's test alone)", dict(occlusion='depth'))] + \
             [(f'depth or round trip > {t:g} px', dict(occlusion='depth+roundtrip', roundtrip_px=t))
              for t in (float(x) for x in a.tolerances.split(','))]
     for name, kw in tests:

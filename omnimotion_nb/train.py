@@ -521,16 +521,17 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
         out = render_rays(self.bij, self.volume, qq[:, 1:], qq[:, 0].long(), self.size, c['n_samples'], c['near'], c['far'],
                           targets=ts[None].expand(n, -1))
         xy, depth = out['xy_targets'], out['depth_targets']                     # n x T x 2, n x T
+        q_xy, q_t = qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2), qq[:, 0].long().repeat_interleave(self.T)   # each query, once per frame
         # frame j's ray at each tracked pixel: what lies in front of the point (and, for the round trip, where the
         # surface it shows comes from in the query frame: the same render, with the query frame as target)
-        back_to = qq[:, 0].long().repeat_interleave(self.T)[:, None] if mode == 'depth+roundtrip' else None
+        back_to = q_t[:, None] if mode == 'depth+roundtrip' else None
         seen = render_rays(self.bij, self.volume, xy.reshape(-1, 2), ts.repeat(n), self.size, c['n_samples'], c['near'],
                            c['far'], targets=back_to)
         score = weight_in_front(seen, depth.reshape(-1), c['near'], c['far']).reshape(n, self.T)
-        rt = None if back_to is None else roundtrip_error(seen, qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2)).reshape(n, self.T)
+        rt = None if back_to is None else roundtrip_error(seen, q_xy).reshape(n, self.T)
         o = occlusion_decision(score, xy, self.size, thr, rt, tau)          # `08_occlusion`'s decision
         if frames is not None:
-            o |= appearance_changed(frames, qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2), qq[:, 0].long().repeat_interleave(self.T),
+            o |= appearance_changed(frames, q_xy, q_t,
                                     xy.reshape(-1, 2), ts.repeat(n), c['appearance_tol']).reshape(n, self.T)
         own = qq[:, 0].long()
         xy[torch.arange(n), own] = qq[:, 1:]; o[torch.arange(n), own] = False
