@@ -14,6 +14,7 @@ from .bijections import *
 from .render import *
 from .losses import *
 from .occlusion import *
+from .refine import *
 from .train import *
 from .evaluate import *
 from .cli import *

@@ -23,6 +23,7 @@ from .render import render_rays
 from .losses import (flow_loss, flow_errors, photometric_loss, smoothness_loss, depth_range_loss,
                                   distortion_loss, visibility_loss, HardExampleSampler)
 from .occlusion import weight_in_front, occlusion_decision, roundtrip_error, outside_frame, blur_video, appearance_changed
+from .refine import flow_positions, snap_to_flow
 from .data import check_queries
 
 # %% auto #0
@@ -87,11 +88,12 @@ class FlowConfig:
 # %% ../nbs/09_train.ipynb #2b215513
 @dataclass
 class TrackConfig:
-    "Tracking: the occlusion test (`08_occlusion`)."
+    "Tracking: the occlusion test (`08_occlusion`) and the refinement of positions by the fitted flows (`08a_refine`)."
     occlusion: str = 'depth+roundtrip'  # the paper's depth test plus the model's round trip; 'depth' or 'depth+appearance'
     occlusion_threshold: float = 0.5   # weight in front of a point above which it is hidden
     roundtrip_px: float = 4.0   # round trip missing the query by more than this (pixels of the fitted frames): hidden
     appearance_tol: float = 0.12    # the colour check of 'depth+appearance'
+    snap_px: float = 0.0        # a fitted flow within this many pixels of the fit's position replaces it (0: the fit's own)
 
 # %% ../nbs/09_train.ipynb #cc9e63a0
 def make_preset(model: dict = {}, optim: dict = {}, flow: dict = {}, track: dict = {}) -> dict:
@@ -243,11 +245,12 @@ def _check_setup(self: OmniMotion):
     if pf is not None and (not hasattr(pf, 'flows') or pf.flows.shape[1:3] != (self.H, self.W) or np.max(pf.pairs) >= self.T):
         raise ValueError(f"flows must be the PairFlows (02_flow) of this {self.T}-frame {self.W} x {self.H} video")
 
-def _check_track_options(self: OmniMotion, chunk, occlusion_threshold, roundtrip_px):
+def _check_track_options(self: OmniMotion, chunk, occlusion_threshold, roundtrip_px, snap_px=None):
     _whole(chunk, 'chunk', 1)
     if occlusion_threshold is not None and not (isinstance(occlusion_threshold, (int, float, np.number)) and 0 <= occlusion_threshold <= 1):
         raise ValueError(f"occlusion_threshold must be a number in [0, 1], got {occlusion_threshold!r}")
     if roundtrip_px is not None and not (isinstance(roundtrip_px, (int, float, np.number)) and roundtrip_px > 0): raise ValueError(f"roundtrip_px must be positive, got {roundtrip_px!r}")
+    if snap_px is not None and not (isinstance(snap_px, (int, float, np.number)) and not isinstance(snap_px, bool) and 0 <= snap_px < float('inf')): raise ValueError(f"snap_px must be a number of pixels >= 0 (0: off), got {snap_px!r}")
     if self.step == 0: warnings.warn("tracking with an untrained model (step 0): call fit() first", stacklevel=3)
 
 # %% ../nbs/09_train.ipynb #13dc0973
@@ -495,44 +498,60 @@ def fit(self: OmniMotion,
         bar.close()
     return self
 
+# %% ../nbs/09_train.ipynb #2496aa53
+def _track_options(self: OmniMotion, chunk, occlusion_threshold, occlusion, roundtrip_px, snap_px):
+    "The tracking settings (occlusion test, its threshold, the round trip's and the refinement's pixels): the arguments, else the config's."
+    _check_track_options(self, chunk, occlusion_threshold, roundtrip_px, snap_px)
+    c = self.config
+    mode = occlusion or c['occlusion']
+    modes = ('depth', 'depth+appearance', 'depth+roundtrip')
+    if mode not in modes: raise ValueError(f"occlusion must be one of {modes}, got {mode!r}")
+    given = lambda v, k: c[k] if v is None else v
+    return mode, given(occlusion_threshold, 'occlusion_threshold'), given(roundtrip_px, 'roundtrip_px'), given(snap_px, 'snap_px')
+
+# %% ../nbs/09_train.ipynb #b658916f
+def _occluded(self: OmniMotion, qq, xy, depth, mode, thr, tau, frames):
+    "Where each query (n x 3) is hidden at its tracked pixels `xy` (n x T x 2) and depths (n x T): `08_occlusion`'s tests."
+    c, n, ts = self.config, len(qq), torch.arange(self.T, device=self.device)
+    q_xy, q_t = qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2), qq[:, 0].long().repeat_interleave(self.T)   # each query, once per frame
+    # frame j's ray at each tracked pixel: what lies in front of the point (and, for the round trip, where the
+    # surface it shows comes from in the query frame: the same render, with the query frame as target)
+    back_to = q_t[:, None] if mode == 'depth+roundtrip' else None
+    seen = render_rays(self.bij, self.volume, xy.reshape(-1, 2), ts.repeat(n), self.size, c['n_samples'], c['near'],
+                       c['far'], targets=back_to)
+    score = weight_in_front(seen, depth.reshape(-1), c['near'], c['far']).reshape(n, self.T)
+    rt = None if back_to is None else roundtrip_error(seen, q_xy).reshape(n, self.T)
+    o = occlusion_decision(score, xy, self.size, thr, rt, tau)          # `08_occlusion`'s decision
+    if frames is not None:
+        o |= appearance_changed(frames, q_xy, q_t, xy.reshape(-1, 2), ts.repeat(n), c['appearance_tol']).reshape(n, self.T)
+    return o
+
 # %% ../nbs/09_train.ipynb #5b27b43f
 @patch
 @torch.no_grad()
-def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, occlusion=None, roundtrip_px=None):
+def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, occlusion=None, roundtrip_px=None, snap_px=None):
     """Tracks (N x T x 2 pixels) and occlusion (N x T bool) of queries (N x 3 rows (t, x, y)). `occlusion`:
     'depth+roundtrip' (default: the paper's depth test, plus `08_occlusion`'s round trip: the surface frame j shows at
     the tracked pixel, mapped back to the query frame, misses the query by more than `roundtrip_px`), 'depth' (the
-    paper's test alone) or 'depth+appearance' (the depth test plus the colour check of `08_occlusion`). None: the config's."""
+    paper's test alone) or 'depth+appearance' (the depth test plus the colour check of `08_occlusion`). `snap_px` > 0:
+    a fitted flow within that many pixels of the fit's position replaces it (`08a_refine`). None: the config's."""
     q = check_queries(queries, self.video.shape)
-    _check_track_options(self, chunk, occlusion_threshold, roundtrip_px)
-    c = self.config
-    thr = c['occlusion_threshold'] if occlusion_threshold is None else occlusion_threshold
-    mode = occlusion or c['occlusion']
-    tau = c['roundtrip_px'] if roundtrip_px is None else roundtrip_px
-    modes = ('depth', 'depth+appearance', 'depth+roundtrip')
-    if mode not in modes: raise ValueError(f"occlusion must be one of {modes}, got {mode!r}")
+    mode, thr, tau, snap = _track_options(self, chunk, occlusion_threshold, occlusion, roundtrip_px, snap_px)
     frames = blur_video(self.video_t) if mode == 'depth+appearance' else None
+    if snap:                                           # the flows it was fitted to (a loaded model computes them again)
+        self._prepare_flows(progress=False)
+        flow_xy, valid = flow_positions(self._flows, q[:, 0], q[:, 1:], self.T)
     self.bij.eval(); self.volume.eval()
     tracks, occ = np.zeros((len(q), self.T, 2), np.float32), np.zeros((len(q), self.T), bool)
     ts = torch.arange(self.T, device=self.device)
     for s in range(0, len(q), chunk):
         qq = torch.as_tensor(q[s:s + chunk], device=self.device)
-        n = len(qq)
+        n, c = len(qq), self.config
         out = render_rays(self.bij, self.volume, qq[:, 1:], qq[:, 0].long(), self.size, c['n_samples'], c['near'], c['far'],
                           targets=ts[None].expand(n, -1))
         xy, depth = out['xy_targets'], out['depth_targets']                     # n x T x 2, n x T
-        q_xy, q_t = qq[:, None, 1:].expand(n, self.T, 2).reshape(-1, 2), qq[:, 0].long().repeat_interleave(self.T)   # each query, once per frame
-        # frame j's ray at each tracked pixel: what lies in front of the point (and, for the round trip, where the
-        # surface it shows comes from in the query frame: the same render, with the query frame as target)
-        back_to = q_t[:, None] if mode == 'depth+roundtrip' else None
-        seen = render_rays(self.bij, self.volume, xy.reshape(-1, 2), ts.repeat(n), self.size, c['n_samples'], c['near'],
-                           c['far'], targets=back_to)
-        score = weight_in_front(seen, depth.reshape(-1), c['near'], c['far']).reshape(n, self.T)
-        rt = None if back_to is None else roundtrip_error(seen, q_xy).reshape(n, self.T)
-        o = occlusion_decision(score, xy, self.size, thr, rt, tau)          # `08_occlusion`'s decision
-        if frames is not None:
-            o |= appearance_changed(frames, q_xy, q_t,
-                                    xy.reshape(-1, 2), ts.repeat(n), c['appearance_tol']).reshape(n, self.T)
+        if snap: xy = torch.as_tensor(snap_to_flow(xy.cpu().numpy(), flow_xy[s:s + n], valid[s:s + n], snap)[0], device=self.device)
+        o = _occluded(self, qq, xy, depth, mode, thr, tau, frames)
         own = qq[:, 0].long()
         xy[torch.arange(n), own] = qq[:, 1:]; o[torch.arange(n), own] = False
         tracks[s:s + n], occ[s:s + n] = xy.cpu().numpy(), o.cpu().numpy()

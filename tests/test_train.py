@@ -52,6 +52,19 @@ def test_track_shapes_and_queries(fitted, scene):
     assert d_tr.shape == (len(d_q), 8, 2) and len(d_q) == 6 * 8
 
 
+def test_snap_to_the_fitted_flows(fitted, scene):
+    "track(snap_px=tau): the fitted flow's position where it is valid and within tau of the fit's, the fit's elsewhere."
+    from omnimotion_nb.refine import flow_positions
+    q = scene.queries
+    own, snapped = fitted.track(q, snap_px=0), fitted.track(q, snap_px=3.0)
+    fxy, valid = flow_positions(fitted._flows, q[:, 0], q[:, 1:], fitted.T)
+    close = valid & (np.linalg.norm(fxy - own[0], axis=-1) <= 3.0)
+    assert close.any() and (~close).any()              # the test must see both cases
+    np.testing.assert_allclose(snapped[0][close], fxy[close], atol=1e-5)
+    far = ~close; far[np.arange(len(q)), q[:, 0].astype(int)] = False
+    np.testing.assert_array_equal(snapped[0][far], own[0][far])
+    with pytest.raises(ValueError, match='snap_px'): fitted.track(q, snap_px=-1)
+
 def test_bad_input_is_refused(fitted, scene):
     with pytest.raises(ValueError, match='outside'): fitted.track(np.array([[0, 64.5, 3]]))
     with pytest.raises(ValueError, match='query frames'): fitted.track(np.array([[8, 3, 3]]))
