@@ -49,13 +49,13 @@ class ModelConfig:
 @dataclass
 class OptimConfig:
     "The fit: steps, batch, learning rates, loss weights (`07_losses`), where to look hardest, checkpoints."
-    steps: int = 2500           # training steps
+    steps: int = 5000           # training steps
     n_pairs: int = 8            # frame pairs per step
     n_points: int = 128         # pixels per pair
     lr_latent: float = 1e-2     # Adam learning rates: frame codes, couplings, volume ...
     lr_deform: float = 2e-3
     lr_color: float = 3e-3
-    lr_halve_every: int = 1000  # ... halved every this many steps
+    lr_halve_every: int = 2000  # ... halved every this many steps
     w_rgb: float = 1.0          # loss weights: colour, smooth 3D motion, depth range, distortion
     w_smooth: float = 10.0
     w_depth: float = 10.0
@@ -93,7 +93,7 @@ class TrackConfig:
     occlusion_threshold: float = 0.5   # weight in front of a point above which it is hidden
     roundtrip_px: float = 4.0   # round trip missing the query by more than this (pixels of the fitted frames): hidden
     appearance_tol: float = 0.12    # the colour check of 'depth+appearance'
-    snap_px: float = 0.0        # a fitted flow within this many pixels of the fit's position replaces it (0: the fit's own)
+    snap_px: float = 4.0        # a fitted flow within this many pixels of the fit's position replaces it (0: the fit's own)
 
 # %% ../nbs/09_train.ipynb #cc9e63a0
 def make_preset(model: dict = {}, optim: dict = {}, flow: dict = {}, track: dict = {}) -> dict:
