@@ -7,6 +7,7 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/baselines.html.md"""
 # %% ../nbs/03a_baselines.ipynb #5308de2e
 from __future__ import annotations
 import numpy as np
+from fastcore.basics import patch
 from .data import outside_frame, check_queries
 from .flow import compute_pair_flows, sample_flow
 from .homography import estimate_homographies
@@ -59,30 +60,46 @@ class ChainedFlowTracker:
                  **flow_kw):      # passed to `compute_pair_flows` (method, preset, weights, cache_dir, ...)
         self.flows, self.flow_kw = flows, flow_kw
 
-    def track(self, video, queries):
-        "Tracks `N x T x 2` float32 and occlusion `N x T` bool for queries `N x 3` (t, x, y)."
-        video, q, (T, H, W) = _video_queries(video, queries)
-        pf = self.flows
-        if pf is None:
-            pairs = [(t, t + 1) for t in range(T - 1)] + [(t + 1, t) for t in range(T - 1)]
-            pf = compute_pair_flows(video, pairs, **{'progress': False, **self.flow_kw})
-        if pf.flows.shape[1:3] != (H, W): raise ValueError(f"flows are {pf.flows.shape[1:3]} but the video is {(H, W)}")
-        N = len(q)
-        tracks = np.zeros((N, T, 2), np.float32); occ = np.ones((N, T), bool)
-        t0 = q[:, 0].astype(int)
-        for direction in (1, -1):                  # forwards from the query frame, then backwards
-            pos, alive = q[:, 1:].copy(), np.ones(N, bool)
-            for t in (range(T) if direction == 1 else range(T - 1, -1, -1)):
-                start = t0 == t
-                pos[start], alive[start] = q[start, 1:], True          # each query starts at its own frame
-                active = (t0 <= t) if direction == 1 else (t0 >= t)    # frames this pass is responsible for
-                tracks[active, t] = pos[active]                        # lost points stay where they were lost
-                occ[active, t] = ~alive[active]
-                nxt = t + direction
-                if not 0 <= nxt < T: break
-                flow, mask = pf.get(t, nxt)
-                new = pos + sample_flow(flow, pos)
-                consistent = sample_flow(mask[..., None].astype(np.float32), pos)[:, 0] > 0.5   # bilinear vote of the mask
-                alive &= consistent & ~outside_frame(new, (H, W))
-                pos = np.where(alive[:, None], new, pos)
-        return tracks, occ
+# %% ../nbs/03a_baselines.ipynb #542f54f6
+@patch
+def _consecutive_flows(self: ChainedFlowTracker, video, T: int, H: int, W: int):
+    "The given flows (checked against the video's size), or the consecutive flows of `video` in both directions."
+    pf = self.flows
+    if pf is None:
+        pairs = [(t, t + 1) for t in range(T - 1)] + [(t + 1, t) for t in range(T - 1)]
+        pf = compute_pair_flows(video, pairs, **{'progress': False, **self.flow_kw})
+    if pf.flows.shape[1:3] != (H, W): raise ValueError(f"flows are {pf.flows.shape[1:3]} but the video is {(H, W)}")
+    return pf
+
+# %% ../nbs/03a_baselines.ipynb #0b5c1646
+def _follow_flow(pf, q, tracks, occ, direction: int):
+    "Fill `tracks` (N x T x 2) and `occ` (N x T) in place for the frames on one side of each query's frame."
+    N, T = occ.shape
+    H, W = pf.flows.shape[1:3]
+    t0 = q[:, 0].astype(int)
+    pos, alive = q[:, 1:].copy(), np.ones(N, bool)
+    for t in (range(T) if direction == 1 else range(T - 1, -1, -1)):
+        start = t0 == t
+        pos[start], alive[start] = q[start, 1:], True          # each query starts at its own frame
+        active = (t0 <= t) if direction == 1 else (t0 >= t)    # frames this pass is responsible for
+        tracks[active, t] = pos[active]                        # lost points stay where they were lost
+        occ[active, t] = ~alive[active]
+        nxt = t + direction
+        if not 0 <= nxt < T: break
+        flow, mask = pf.get(t, nxt)
+        new = pos + sample_flow(flow, pos)
+        consistent = sample_flow(mask[..., None].astype(np.float32), pos)[:, 0] > 0.5   # bilinear vote of the mask
+        alive &= consistent & ~outside_frame(new, (H, W))
+        pos = np.where(alive[:, None], new, pos)
+
+# %% ../nbs/03a_baselines.ipynb #4eb30a28
+@patch
+def track(self: ChainedFlowTracker, video, queries):
+    "Tracks `N x T x 2` float32 and occlusion `N x T` bool for queries `N x 3` (t, x, y)."
+    video, q, (T, H, W) = _video_queries(video, queries)
+    pf = self._consecutive_flows(video, T, H, W)
+    N = len(q)
+    tracks = np.zeros((N, T, 2), np.float32); occ = np.ones((N, T), bool)
+    for direction in (1, -1):                  # forwards from the query frame, then backwards
+        _follow_flow(pf, q, tracks, occ, direction)
+    return tracks, occ

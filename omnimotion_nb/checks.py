@@ -69,31 +69,44 @@ def _close(got, want, rtol=1e-4, atol=1e-5):
     return (got.shape == want.shape and got.dtype != object and got.dtype != bool
             and np.allclose(got.astype(np.float64), want, rtol=rtol, atol=atol))
 
-# %% ../nbs/13_checks.ipynb #38e5da9c
-def _explain(got, want, what="the result"):
-    "Describe how `got` differs from `want` in a sentence a student can act on."
-    if got.dtype == object: return f"{what} is not an array of numbers (got {got!r:.80})"
-    if want.dtype == bool and got.dtype != bool:
-        return (f"{what} should be a boolean array (dtype bool), got dtype {got.dtype}: a comparison such as "
-                "`err < threshold` gives booleans; combine them with `&`")
-    if got.shape != want.shape:
-        msg = f"{what} has the wrong shape: expected {_shape(want.shape)}, got {_shape(got.shape)}"
-        if got.ndim == want.ndim and sorted(got.shape) == sorted(want.shape):
-            return msg + " — the right axes in the wrong order (a transpose / wrong axis?)"
-        if got.size == want.size: return msg + " — the right number of entries in the wrong layout (a reshape or axis-order mistake?)"
-        if got.ndim == want.ndim + 1: return msg + " — one axis too many: did you forget to sum (reduce) over an axis?"
-        if got.ndim == want.ndim - 1: return msg + " — one axis missing: did you reduce over an axis you should keep?"
-        if got.ndim == want.ndim:
-            a = next(i for i in range(got.ndim) if got.shape[i] != want.shape[i])
-            hint = " (off by one)" if abs(got.shape[a] - want.shape[a]) == 1 else ""
-            return msg + f" — axis {a} has length {got.shape[a]} instead of {want.shape[a]}{hint}"
-        return msg
-    if want.dtype == bool:
-        if (got == ~want).all(): return f"{what} is inverted: True exactly where it should be False (True must mean 'keep')"
-        fp, fn = int((got & ~want).sum()), int((~got & want).sum())
-        i = tuple(int(v) for v in np.argwhere(got != want)[0])
-        return (f"{what} disagrees on {fp + fn} of {want.size} entries: {fp} are True that should be False, "
-                f"{fn} are False that should be True (the first at index {i})")
+# %% ../nbs/13_checks.ipynb #c7e6814c
+def _explain_shape(got, want, what):
+    "How `got`'s shape differs from `want`'s, with a guess at why."
+    msg = f"{what} has the wrong shape: expected {_shape(want.shape)}, got {_shape(got.shape)}"
+    if got.ndim == want.ndim and sorted(got.shape) == sorted(want.shape):
+        return msg + " — the right axes in the wrong order (a transpose / wrong axis?)"
+    if got.size == want.size: return msg + " — the right number of entries in the wrong layout (a reshape or axis-order mistake?)"
+    if got.ndim == want.ndim + 1: return msg + " — one axis too many: did you forget to sum (reduce) over an axis?"
+    if got.ndim == want.ndim - 1: return msg + " — one axis missing: did you reduce over an axis you should keep?"
+    if got.ndim == want.ndim:
+        a = next(i for i in range(got.ndim) if got.shape[i] != want.shape[i])
+        hint = " (off by one)" if abs(got.shape[a] - want.shape[a]) == 1 else ""
+        return msg + f" — axis {a} has length {got.shape[a]} instead of {want.shape[a]}{hint}"
+    return msg
+
+def _explain_bools(got, want, what):
+    "How the boolean `got` differs from `want` (same shape): inverted, or how many entries are wrong each way."
+    if (got == ~want).all(): return f"{what} is inverted: True exactly where it should be False (True must mean 'keep')"
+    fp, fn = int((got & ~want).sum()), int((~got & want).sum())
+    i = tuple(int(v) for v in np.argwhere(got != want)[0])
+    return (f"{what} disagrees on {fp + fn} of {want.size} entries: {fp} are True that should be False, "
+            f"{fn} are False that should be True (the first at index {i})")
+
+# %% ../nbs/13_checks.ipynb #62f9fd25
+def _shifted_axis(g, w, close):
+    "The axis along which `g` is `w` shifted by one position (either way), or None."
+    for ax in range(w.ndim):
+        n = w.shape[ax]
+        if n < 3: continue
+        for sh in (1, -1):
+            a = np.take(g, range(1, n) if sh == 1 else range(n - 1), axis=ax)
+            b = np.take(w, range(n - 1) if sh == 1 else range(1, n), axis=ax)
+            if close(a, b): return ax
+    return None
+
+# %% ../nbs/13_checks.ipynb #e938ab19
+def _explain_values(got, want, what):
+    "How the numbers `got` differ from `want` (same shape), trying the generic slips in turn."
     g, w = got.astype(np.float64), want.astype(np.float64)
     if not np.isfinite(g).all(): return f"{what} contains NaN or infinite values (a division by zero or log of 0?)"
     if want.ndim == 0: return f"{what} is {float(g):.6g}, expected {float(w):.6g}"
@@ -104,17 +117,71 @@ def _explain(got, want, what="the result"):
         if close(g, c * w): return f"{what} is the expected result times {c:.4g}: a missing or extra normalisation (scale factor)?"
     d = (g - w).mean()
     if close(g, w + d): return f"{what} is off by the constant {d:.4g} everywhere"
-    for ax in range(w.ndim):
-        n = w.shape[ax]
-        if n < 3: continue
-        for sh in (1, -1):
-            a = np.take(g, range(1, n) if sh == 1 else range(n - 1), axis=ax)
-            b = np.take(w, range(n - 1) if sh == 1 else range(1, n), axis=ax)
-            if close(a, b): return f"{what} is shifted by one position along axis {ax}: an off-by-one in your indexing"
+    ax = _shifted_axis(g, w, close)
+    if ax is not None: return f"{what} is shifted by one position along axis {ax}: an off-by-one in your indexing"
     bad = ~np.isclose(g, w, rtol=1e-4, atol=1e-5)
     i = np.unravel_index(np.argmax(np.abs(g - w)), w.shape)
     return (f"{what} differs from the reference in {int(bad.sum())} of {w.size} entries; the largest error is at index "
             f"{tuple(int(v) for v in i)}: expected {w[i]:.6g}, got {g[i]:.6g}")
+
+# %% ../nbs/13_checks.ipynb #38e5da9c
+def _explain(got, want, what="the result"):
+    "Describe how `got` differs from `want` in a sentence a student can act on."
+    if got.dtype == object: return f"{what} is not an array of numbers (got {got!r:.80})"
+    if want.dtype == bool and got.dtype != bool:
+        return (f"{what} should be a boolean array (dtype bool), got dtype {got.dtype}: a comparison such as "
+                "`err < threshold` gives booleans; combine them with `&`")
+    if got.shape != want.shape: return _explain_shape(got, want, what)
+    if want.dtype == bool: return _explain_bools(got, want, what)
+    return _explain_values(got, want, what)
+
+# %% ../nbs/13_checks.ipynb #a6a9a045
+def _failure_reporter(exercise: str, trials: list, raise_on_fail: bool):
+    "`fail(msg, i, args, want=None, got=None)` for `grade`: record trial `i`, then raise `ExerciseFailed` or print and give False."
+    def fail(msg, i, args, want=None, got=None):
+        last_failure.clear(); last_failure.update(exercise=exercise, trial=i, inputs=args, expected=want, got=got)
+        inputs = ", ".join(f"{k}: {_describe(v)}" for k, v in args.items())
+        text = (f"{exercise}: {msg}\n  (trial {i + 1} of {len(trials)}; inputs {inputs}. They are kept in "
+                f"`omnimotion_nb.checks.last_failure['inputs']` to try by hand.)")
+        if raise_on_fail: raise ExerciseFailed(text)
+        print(text)
+        return False
+    return fail
+
+# %% ../nbs/13_checks.ipynb #790e9f50
+def _diagnosis(got, want, bad, args, mistakes, outputs, match) -> str:
+    "Why outputs `bad` of `got` differ from `want`: the first `Mistake` that reproduces them, else `_explain`."
+    many = len(outputs) > 1
+    where = f"[in the output `{outputs[bad[0]]}`] " if many else ""
+    for m in mistakes:
+        try: wrong = _as_outputs(m.fn(*args.values()), outputs)
+        except Exception: continue
+        if all(got[k].shape == wrong[k].shape and match(got[k], wrong[k], k, args) for k in bad):
+            return where + m.message
+    what = f"the output `{outputs[bad[0]]}`" if many else "the result"
+    return _explain(got[bad[0]], want[bad[0]], what)
+
+# %% ../nbs/13_checks.ipynb #5607c6fb
+def _grade_trial(i: int, args: dict, student_fn, reference, mistakes, outputs, match, fail):
+    "None when `student_fn` agrees with `reference` on trial `i` (`args`), else `fail`'s verdict with the reason."
+    before = {k: _snapshot(v) for k, v in args.items()}
+    try: out = student_fn(*args.values())
+    except NotImplementedError:
+        return fail("not implemented yet: replace `raise NotImplementedError` with your code.", i, args)
+    except ExerciseFailed as e: return fail(str(e), i, args)
+    except Exception as e: return fail(f"your function raised {type(e).__name__}: {e}", i, args)
+    for k, v in args.items():
+        if before[k] is not None and not _unchanged(v, before[k]):
+            return fail(f"your function changed its input `{k}` in place. Work on a copy "
+                        "(`.clone()` for a tensor, `.copy()` for an array) and return a new result.", i, args)
+    want = _as_outputs(reference(*args.values()), outputs)
+    if out is None or (len(outputs) > 1 and isinstance(out, (tuple, list)) and any(o is None for o in out)):
+        return fail("returned None: did you forget the `return` statement?", i, args, want, out)
+    try: got = _as_outputs(out, outputs)
+    except ExerciseFailed as e: return fail(str(e), i, args, want, out)
+    bad = [k for k in range(len(outputs)) if not match(got[k], want[k], k, args)]
+    if not bad: return None
+    return fail(_diagnosis(got, want, bad, args, mistakes, outputs, match), i, args, want, got)
 
 # %% ../nbs/13_checks.ipynb #fb8585ef
 def grade(exercise: str,           # the exercise's name, used in messages
@@ -129,41 +196,10 @@ def grade(exercise: str,           # the exercise's name, used in messages
          ):
     "Grade `student_fn` against `reference` on `trials`: print a pass, or raise with the mistake named (see `Mistake`)."
     match = match or (lambda got, want, k, args: _close(got, want))
-    many = len(outputs) > 1
-    def fail(msg, i, args, want=None, got=None):
-        last_failure.clear(); last_failure.update(exercise=exercise, trial=i, inputs=args, expected=want, got=got)
-        inputs = ", ".join(f"{k}: {_describe(v)}" for k, v in args.items())
-        text = (f"{exercise}: {msg}\n  (trial {i + 1} of {len(trials)}; inputs {inputs}. They are kept in "
-                f"`omnimotion_nb.checks.last_failure['inputs']` to try by hand.)")
-        if raise_on_fail: raise ExerciseFailed(text)
-        print(text)
-        return False
+    fail = _failure_reporter(exercise, trials, raise_on_fail)
     for i, args in enumerate(trials):
-        before = {k: _snapshot(v) for k, v in args.items()}
-        try: out = student_fn(*args.values())
-        except NotImplementedError:
-            return fail("not implemented yet: replace `raise NotImplementedError` with your code.", i, args)
-        except ExerciseFailed as e: return fail(str(e), i, args)
-        except Exception as e: return fail(f"your function raised {type(e).__name__}: {e}", i, args)
-        for k, v in args.items():
-            if before[k] is not None and not _unchanged(v, before[k]):
-                return fail(f"your function changed its input `{k}` in place. Work on a copy "
-                            "(`.clone()` for a tensor, `.copy()` for an array) and return a new result.", i, args)
-        want = _as_outputs(reference(*args.values()), outputs)
-        if out is None or (many and isinstance(out, (tuple, list)) and any(o is None for o in out)):
-            return fail("returned None: did you forget the `return` statement?", i, args, want, out)
-        try: got = _as_outputs(out, outputs)
-        except ExerciseFailed as e: return fail(str(e), i, args, want, out)
-        bad = [k for k in range(len(outputs)) if not match(got[k], want[k], k, args)]
-        if not bad: continue
-        where = f"[in the output `{outputs[bad[0]]}`] " if many else ""
-        for m in mistakes:
-            try: wrong = _as_outputs(m.fn(*args.values()), outputs)
-            except Exception: continue
-            if all(got[k].shape == wrong[k].shape and match(got[k], wrong[k], k, args) for k in bad):
-                return fail(where + m.message, i, args, want, got)
-        what = f"the output `{outputs[bad[0]]}`" if many else "the result"
-        return fail(_explain(got[bad[0]], want[bad[0]], what), i, args, want, got)
+        verdict = _grade_trial(i, args, student_fn, reference, mistakes, outputs, match, fail)
+        if verdict is not None: return verdict
     print(f"{exercise}: passed. {len(trials)} random trials{' (' + summary + ')' if summary else ''} agree with the reference.")
     return None if raise_on_fail else True
 

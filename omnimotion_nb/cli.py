@@ -51,6 +51,66 @@ def _output_folder(out) -> Path:
     if not os.access(out, os.W_OK | os.X_OK): raise ValueError(f"the output folder {out} is not writable; choose another --out")
     return out
 
+# %% ../nbs/12_cli.ipynb #d27e53fb
+def _checked_track_args(method, steps, device, out):
+    "(the device, the output folder) once `method` and `steps` are known to be valid; a clear error otherwise."
+    if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1):
+        raise ValueError(f"steps must be a whole number >= 1 (0 would report tracks of an untrained model), got {steps!r}")
+    return resolve_device(device), _output_folder(out)
+
+# %% ../nbs/12_cli.ipynb #379fce1f
+def _track_input(video, demo, max_frames, size):
+    "(the clip as an array, the demo scene or None, the source as the summary names it)."
+    if demo:
+        scene = demo_clip(); return scene.video, scene, 'demo (synthetic scene, seed 0)'
+    if video is None: raise ValueError("give a video (path or array), or demo=True")
+    video_arr = load_video(video, max_frames=max_frames, size=size)
+    return video_arr, None, (str(video) if not hasattr(video, 'shape') else 'array')
+
+def _track_queries(queries, scene, video_arr, grid, query_frame):
+    "The queries to track, checked against the clip: `queries` (an array or a file), else the demo's, else a grid."
+    if queries is None:
+        q = scene.queries if scene is not None else grid_queries(video_arr.shape, grid, query_frame)
+    else:
+        q = _load_queries(queries, video_arr) if isinstance(queries, (str, Path)) else np.asarray(queries, np.float32)
+    q = check_queries(q, video_arr.shape)    # before any training: bad queries must not cost minutes
+    if len(q) == 0: raise ValueError("no queries to track")
+    return q
+
+# %% ../nbs/12_cli.ipynb #1e816540
+def _run_method(method, video_arr, q, out: Path, preset, steps, device, seed, progress, resume, t0: float):
+    "(tracks, occluded, what the summary adds about the fit) of the queries `q` by `method`."
+    if method != 'omnimotion':
+        from omnimotion_nb.evaluate import make_tracker
+        tracks, occluded = make_tracker(method).track(video_arr, q)
+        return tracks, occluded, {}
+    from omnimotion_nb.train import OmniMotion
+    model = OmniMotion(video_arr, preset=preset, device=device, seed=seed, flow_cache=out / 'flow_cache',
+                       **({} if steps is None else dict(steps=steps)))   # in the config, so its fractions follow
+    model.fit(checkpoint_dir=out / 'checkpoints', progress=progress, resume=resume)
+    model.save(out / 'model.pt')
+    t1 = time.time()
+    tracks, occluded = model.track(q)
+    return tracks, occluded, dict(preset=preset, steps=int(model.step), device=str(model.device), seconds_fit=round(t1 - t0, 1),
+                                  seconds_track=round(time.time() - t1, 1))
+
+# %% ../nbs/12_cli.ipynb #28c4136a
+def _write_track_outputs(out: Path, video_arr, q, tracks, occluded, scene, summary: dict, fps):
+    "Write tracks.npz, the video of the tracks and summary.json (with `video` and, for the demo, the scores added)."
+    H, W = video_arr.shape[1:3]
+    np.savez(out / 'tracks.npz', tracks=tracks, occluded=occluded, queries=q)
+    scale = max(1, int(round(256 / max(H, W))))
+    drawn = draw_tracks(video_arr, tracks, occluded, scale=scale)
+    try: vid_path = save_video(out / 'tracks.mp4', drawn, fps=fps)
+    except Exception: vid_path = save_video(out / 'tracks.gif', drawn, fps=fps)   # no ffmpeg: a gif still works
+    summary['video'] = vid_path.name
+    if scene is not None:
+        from omnimotion_nb.metrics import tapvid_metrics
+        m = tapvid_metrics(q, scene.tracks, scene.occluded, tracks, occluded, query_mode='first', size=(H, W))
+        summary['metrics_vs_truth'] = {k: round(float(m[k]), 4) for k in ('AJ', 'delta_avg', 'OA', 'TC')}
+    (out / 'summary.json').write_text(json.dumps(summary, indent=2))
+
 # %% ../nbs/12_cli.ipynb #a5cf2865
 def run_track(video=None,              # a path, an array, or None with demo=True
               out='omnimotion_out',    # output folder
@@ -66,55 +126,17 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
               resume=True,             # `OmniMotion.fit`'s: continue `out/checkpoints/last.pt` if its settings match; 'force': anyway
              ) -> dict:
     "Track points through a clip and write tracks.npz, tracks.mp4 and summary.json to `out`. Returns the summary."
-    if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1):
-        raise ValueError(f"steps must be a whole number >= 1 (0 would report tracks of an untrained model), got {steps!r}")
-    device = resolve_device(device)
-    out = _output_folder(out)
+    device, out = _checked_track_args(method, steps, device, out)
     t0 = time.time()
-    scene = None
-    if demo:
-        scene = demo_clip(); video_arr = scene.video; source = 'demo (synthetic scene, seed 0)'
-    else:
-        if video is None: raise ValueError("give a video (path or array), or demo=True")
-        video_arr = load_video(video, max_frames=max_frames, size=size)
-        source = str(video) if not hasattr(video, 'shape') else 'array'
+    video_arr, scene, source = _track_input(video, demo, max_frames, size)
     T, H, W = video_arr.shape[:3]
-    if queries is None:
-        q = scene.queries if scene is not None else grid_queries(video_arr.shape, grid, query_frame)
-    else:
-        q = _load_queries(queries, video_arr) if isinstance(queries, (str, Path)) else np.asarray(queries, np.float32)
-    q = check_queries(q, video_arr.shape)    # before any training: bad queries must not cost minutes
-    if len(q) == 0: raise ValueError("no queries to track")
+    q = _track_queries(queries, scene, video_arr, grid, query_frame)
     summary = dict(source=source, frames=T, height=H, width=W, method=method, n_queries=len(q))
-
-    if method == 'omnimotion':
-        from omnimotion_nb.train import OmniMotion
-        model = OmniMotion(video_arr, preset=preset, device=device, seed=seed, flow_cache=out / 'flow_cache',
-                           **({} if steps is None else dict(steps=steps)))   # in the config, so its fractions follow
-        model.fit(checkpoint_dir=out / 'checkpoints', progress=progress, resume=resume)
-        model.save(out / 'model.pt')
-        t1 = time.time()
-        tracks, occluded = model.track(q)
-        summary.update(preset=preset, steps=int(model.step), device=str(model.device), seconds_fit=round(t1 - t0, 1),
-                       seconds_track=round(time.time() - t1, 1))
-    else:
-        from omnimotion_nb.evaluate import make_tracker
-        tracks, occluded = make_tracker(method).track(video_arr, q)
+    tracks, occluded, fit = _run_method(method, video_arr, q, out, preset, steps, device, seed, progress, resume, t0)
+    summary.update(fit)
     summary['seconds'] = round(time.time() - t0, 1)
     summary['fraction_occluded'] = round(float(np.mean(occluded)), 3)
-
-    np.savez(out / 'tracks.npz', tracks=tracks, occluded=occluded, queries=q)
-    scale = max(1, int(round(256 / max(H, W))))
-    drawn = draw_tracks(video_arr, tracks, occluded, scale=scale)
-    try: vid_path = save_video(out / 'tracks.mp4', drawn, fps=fps)
-    except Exception: vid_path = save_video(out / 'tracks.gif', drawn, fps=fps)   # no ffmpeg: a gif still works
-    summary['video'] = vid_path.name
-    if scene is not None:
-        from omnimotion_nb.metrics import tapvid_metrics
-        m = tapvid_metrics(q, scene.tracks, scene.occluded, tracks, occluded, query_mode='first', size=(H, W))
-        summary['metrics_vs_truth'] = {k: round(float(m[k]), 4) for k in ('AJ', 'delta_avg', 'OA', 'TC')}
-    (out / 'summary.json').write_text(json.dumps(summary, indent=2))
+    _write_track_outputs(out, video_arr, q, tracks, occluded, scene, summary, fps)
     return summary
 
 # %% ../nbs/12_cli.ipynb #02932e64
@@ -126,11 +148,9 @@ def _print_summary(s):
         print(f"against the true tracks: AJ {100 * m['AJ']:.1f}, <delta_avg {100 * m['delta_avg']:.1f}, "
               f"OA {100 * m['OA']:.1f}, TC {m['TC']:.2f} px")
 
-# %% ../nbs/12_cli.ipynb #4818f0db
-def main(argv=None):
-    "Entry point of the `omnimotion-nb` command."
-    p = argparse.ArgumentParser(prog='omnimotion-nb', description="OmniMotion point tracking (omnimotion_nb)")
-    sub = p.add_subparsers(dest='command', required=True)
+# %% ../nbs/12_cli.ipynb #fd7c3342
+def _add_track_command(sub):
+    "The `track` subcommand and its options."
     t = sub.add_parser('track', help="fit a clip and track points through it")
     t.add_argument('video', nargs='?', help="video file or image folder (omit with --demo)")
     t.add_argument('--demo', action='store_true', help="use the bundled synthetic demo clip (scored against its truth)")
@@ -149,6 +169,20 @@ def main(argv=None):
     t.add_argument('--resume', choices=('yes', 'no', 'force'), default='yes', help="continue OUT/checkpoints/last.pt: yes (if made "
                    "with the same settings; default), no (start afresh, overwriting it), force (whatever its settings)")
 
+# %% ../nbs/12_cli.ipynb #32934384
+def _track_command(p, a) -> int:
+    "Run `track` with the parsed options `a` (`p`: the parser, for usage errors); the exit code."
+    if a.video is None and not a.demo: p.error("track needs a VIDEO or --demo")
+    s = run_track(a.video, a.out, a.method, a.preset, a.steps, a.queries, a.grid, a.query_frame,
+                  a.max_frames, a.size, a.demo, a.device, a.seed, progress=not a.quiet,
+                  resume={'yes': True, 'no': False, 'force': 'force'}[a.resume])
+    _print_summary(s)
+    print(f"wrote {a.out}/tracks.npz, {a.out}/{s['video']}, {a.out}/summary.json")
+    return 0
+
+# %% ../nbs/12_cli.ipynb #035d74d2
+def _add_evaluate_command(sub):
+    "The `evaluate` subcommand and its options."
     e = sub.add_parser('evaluate', help="score a method on a TAP-Vid-DAVIS-style folder (frames/<idx>/ + one .pkl)")
     e.add_argument('root', help="folder with frames/<video_idx>/*.jpg and one .pkl")
     e.add_argument('--method', default='omnimotion', choices=METHODS)
@@ -164,31 +198,37 @@ def main(argv=None):
     e.add_argument('--backend', default='local', choices=('local', 'ray'), help="'ray': each clip one task on a Ray cluster")
     e.add_argument('--address', default=None, help="Ray cluster address, e.g. HEAD:6379 (default: start Ray here, or RAY_ADDRESS)")
     e.add_argument('--retries', type=int, default=2, help="Ray: retries of a failed clip (default 2)")
+
+# %% ../nbs/12_cli.ipynb #42d77264
+def _evaluate_command(a) -> int:
+    "Run `evaluate` with the parsed options `a`; the exit code (1 when some clips failed)."
+    from omnimotion_nb.evaluate import evaluate_folder, results_table, WORK_SIZE
+    vids = None if a.videos is None else [int(v) for v in a.videos.split(',') if v.strip()]
+    res = evaluate_folder(a.root, method=a.method, videos=vids, size=a.size, preset=a.preset,
+                          work_size=WORK_SIZE if a.work_size is None else a.work_size,
+                          save_predictions=a.save_predictions, out=a.out, progress=not a.quiet, workers=a.workers,
+                          backend=a.backend, address=a.address, threads_per_worker=a.threads_per_worker, retries=a.retries)
+    print(results_table(res))
+    failed = [n for n, r in res.items() if 'error' in r]
+    if failed:   # the others are scored (and in --out); a re-run tries these again
+        print(f"omnimotion-nb evaluate: error: {len(failed)} of {len(res)} videos failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+# %% ../nbs/12_cli.ipynb #4818f0db
+def main(argv=None):
+    "Entry point of the `omnimotion-nb` command."
+    p = argparse.ArgumentParser(prog='omnimotion-nb', description="OmniMotion point tracking (omnimotion_nb)")
+    sub = p.add_subparsers(dest='command', required=True)
+    _add_track_command(sub)
+    _add_evaluate_command(sub)
     a = p.parse_args(argv)
     try:
-        if a.command == 'track':
-            if a.video is None and not a.demo: p.error("track needs a VIDEO or --demo")
-            s = run_track(a.video, a.out, a.method, a.preset, a.steps, a.queries, a.grid, a.query_frame,
-                          a.max_frames, a.size, a.demo, a.device, a.seed, progress=not a.quiet,
-                          resume={'yes': True, 'no': False, 'force': 'force'}[a.resume])
-            _print_summary(s)
-            print(f"wrote {a.out}/tracks.npz, {a.out}/{s['video']}, {a.out}/summary.json")
-        else:
-            from omnimotion_nb.evaluate import evaluate_folder, results_table, WORK_SIZE
-            vids = None if a.videos is None else [int(v) for v in a.videos.split(',') if v.strip()]
-            res = evaluate_folder(a.root, method=a.method, videos=vids, size=a.size, preset=a.preset,
-                                  work_size=WORK_SIZE if a.work_size is None else a.work_size,
-                                  save_predictions=a.save_predictions, out=a.out, progress=not a.quiet, workers=a.workers,
-                                  backend=a.backend, address=a.address, threads_per_worker=a.threads_per_worker, retries=a.retries)
-            print(results_table(res))
-            failed = [n for n, r in res.items() if 'error' in r]
-            if failed:   # the others are scored (and in --out); a re-run tries these again
-                print(f"omnimotion-nb evaluate: error: {len(failed)} of {len(res)} videos failed: {', '.join(failed)}", file=sys.stderr)
-                return 1
+        code = _track_command(p, a) if a.command == 'track' else _evaluate_command(a)
     except (ValueError, OSError, ImportError, FloatingPointError) as err:   # the user's input or machine: one line, no traceback
         print(f"omnimotion-nb {a.command}: error: {' '.join(str(err).split())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"omnimotion-nb {a.command}: interrupted (checkpoints written so far are kept)", file=sys.stderr)
         return 130
-    return 0
+    return code

@@ -130,6 +130,30 @@ def resize_video(video: np.ndarray, # T x H x W x 3 float32
     interp = cv2.INTER_AREA if h * w < H * W else cv2.INTER_LINEAR
     return np.stack([cv2.resize(f, (w, h), interpolation=interp) for f in video]).astype(np.float32)
 
+# %% ../nbs/00_data.ipynb #0587b274
+def _check_frame_counts(max_frames, stride):
+    "`max_frames` (None or a count) and `stride`: whole numbers of at least 1, or a clear error."
+    for name, v in (('max_frames', max_frames), ('stride', stride)):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1):
+            raise ValueError(f"{name} must be a whole number >= 1, got {v!r}")
+
+def _raw_frames(src, max_frames, stride):
+    "The frames of `src` as they come (not yet checked) and how to name `src` in an error."
+    if isinstance(src, (str, os.PathLike)):
+        path = Path(src).expanduser()
+        if not path.exists(): raise FileNotFoundError(f"no such video file or folder: {path}")
+        # a file is read only as far as the frames that will be kept
+        frames = _read_folder(path) if path.is_dir() else _read_file(path, None if max_frames is None else max_frames * stride)
+        return frames, str(path)
+    if isinstance(src, (list, tuple)):
+        if len(src) == 0: raise ValueError("the list of frames is empty")
+        shapes = [np.shape(f) for f in src]
+        if len(set(shapes)) > 1: raise ValueError(f"frames have different shapes: {shapes[0]} and {next(s for s in shapes if s != shapes[0])}")
+        return np.stack([np.asarray(f) for f in src]), "list of frames"
+    if isinstance(src, (np.ndarray, torch.Tensor)):
+        return (src.detach().cpu().numpy() if isinstance(src, torch.Tensor) else src), "video array"
+    raise ValueError(f"cannot load a video from a {type(src).__name__}; give a path, an array or a list of frames")
+
 # %% ../nbs/00_data.ipynb #5a5a3f88
 def load_video(src,              # path to a video file or image folder, an array T x H x W (x 3), or a list of frames
                max_frames=None,  # keep the first `max_frames` frames
@@ -137,25 +161,8 @@ def load_video(src,              # path to a video file or image folder, an arra
                stride: int = 1,  # keep every `stride`-th frame
               ) -> np.ndarray:
     "Read a video into a float32 array `T x H x W x 3` in [0, 1]."
-    for name, v in (('max_frames', max_frames), ('stride', stride)):
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1):
-            raise ValueError(f"{name} must be a whole number >= 1, got {v!r}")
-    if isinstance(src, (str, os.PathLike)):
-        path = Path(src).expanduser()
-        if not path.exists(): raise FileNotFoundError(f"no such video file or folder: {path}")
-        what = str(path)
-        frames = _read_folder(path) if path.is_dir() else _read_file(path, None if max_frames is None else max_frames * stride)
-    elif isinstance(src, (list, tuple)):
-        what = "list of frames"
-        if len(src) == 0: raise ValueError("the list of frames is empty")
-        shapes = [np.shape(f) for f in src]
-        if len(set(shapes)) > 1: raise ValueError(f"frames have different shapes: {shapes[0]} and {next(s for s in shapes if s != shapes[0])}")
-        frames = np.stack([np.asarray(f) for f in src])
-    elif isinstance(src, (np.ndarray, torch.Tensor)):
-        what = "video array"
-        frames = src.detach().cpu().numpy() if isinstance(src, torch.Tensor) else src
-    else:
-        raise ValueError(f"cannot load a video from a {type(src).__name__}; give a path, an array or a list of frames")
+    _check_frame_counts(max_frames, stride)
+    frames, what = _raw_frames(src, max_frames, stride)
     video = _as_video_array(frames, what)[::stride]
     if max_frames is not None: video = video[:max_frames]
     if len(video) < 2: raise ValueError(f"{what}: a video needs at least 2 frames, got {len(video)}")
@@ -189,6 +196,19 @@ def point_colors(xy: np.ndarray, size) -> np.ndarray:
     hsv = np.stack([np.clip(x, 0, 1) * 0.85, np.full_like(x, 0.85), 0.55 + 0.45 * np.clip(1 - y, 0, 1)], -1)
     return mcolors.hsv_to_rgb(hsv)
 
+# %% ../nbs/00_data.ipynb #c4251108
+def _draw_points(f: np.ndarray, p: np.ndarray, occ: np.ndarray, t: int, cols, r: int, trail: int):
+    "Draw on the uint8 frame `f` (in place) every point's trail up to frame `t` and its dot at `t`."
+    for n, col in enumerate(cols):
+        t0 = max(0, t - trail)
+        seg = p[n, t0:t + 1]
+        vis = ~occ[n, t0:t + 1]
+        for a in range(len(seg) - 1):
+            if vis[a] and vis[a + 1]:       # no trail through frames where the point is hidden
+                cv2.line(f, tuple(np.round(seg[a]).astype(int)), tuple(np.round(seg[a + 1]).astype(int)), col, 1, cv2.LINE_AA)
+        c = tuple(np.round(p[n, t]).astype(int))
+        cv2.circle(f, c, r, col, 1 if occ[n, t] else -1, cv2.LINE_AA)
+
 # %% ../nbs/00_data.ipynb #c7718e4b
 def draw_tracks(video: np.ndarray,      # T x H x W x 3 in [0, 1]
                 tracks: np.ndarray,     # N x T x 2 (x, y) pixels
@@ -207,21 +227,13 @@ def draw_tracks(video: np.ndarray,      # T x H x W x 3 in [0, 1]
     if colors is None: colors = point_colors(tracks[:, 0], (H, W))
     cols = [tuple(int(c) for c in (255 * np.asarray(col)).round()) for col in colors]
     r = radius or max(2, round(min(H, W) * scale / 80))
+    p = tracks * scale + (scale - 1) / 2     # pixel centres stay centred after upscaling
     out = []
     for t in range(T):
         f = (np.clip(video[t], 0, 1) * 255).astype(np.uint8)
         if scale != 1: f = cv2.resize(f, (W * scale, H * scale), interpolation=cv2.INTER_NEAREST)
         f = np.ascontiguousarray(f)
-        p = tracks * scale + (scale - 1) / 2     # pixel centres stay centred after upscaling
-        for n, col in enumerate(cols):
-            t0 = max(0, t - trail)
-            seg = p[n, t0:t + 1]
-            vis = ~occ[n, t0:t + 1]
-            for a in range(len(seg) - 1):
-                if vis[a] and vis[a + 1]:
-                    cv2.line(f, tuple(np.round(seg[a]).astype(int)), tuple(np.round(seg[a + 1]).astype(int)), col, 1, cv2.LINE_AA)
-            c = tuple(np.round(p[n, t]).astype(int))
-            cv2.circle(f, c, r, col, 1 if occ[n, t] else -1, cv2.LINE_AA)
+        _draw_points(f, p, occ, t, cols, r, trail)
         out.append(f)
     return np.stack(out)
 

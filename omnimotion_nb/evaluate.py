@@ -203,6 +203,58 @@ def _previous_results(out, run: dict) -> dict:
         raise ValueError(f"{out} holds results of another run (was, now: {diff}); to keep both, choose another `out`")
     return dict(prev['videos'])
 
+# %% ../nbs/11_evaluate.ipynb #ac0cf21c
+def _checked_folder_args(root, size, work_size, videos):
+    "(root as a Path, work size, annotation entries, every video index of the folder, those to score), or a clear error."
+    root = Path(root)
+    if not root.is_dir(): raise FileNotFoundError(f"no such data folder: {root}")
+    if int(size) <= 0: raise ValueError(f"size must be positive, got {size}")
+    work_size = _work_size(work_size)
+    if isinstance(videos, (str, bytes, int)) or (videos is not None and not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in list(videos))):
+        raise ValueError(f"videos must be a list of video indices (whole numbers), e.g. [0, 3], got {videos!r}")
+    pkl, entries = _read_annotations(root)
+    known = [int(v['video_idx']) for v in entries if isinstance(v, dict) and 'video_idx' in v]
+    if videos is not None:
+        missing = sorted(set(int(i) for i in videos) - set(known))
+        if missing: raise ValueError(f"videos {missing} are not in {pkl}")
+    todo = [i for i in known if videos is None or i in {int(j) for j in videos}]
+    return root, work_size, entries, known, todo
+
+def _run_identity(method: str, size, work_size, preset: str, tracker_kw: dict):
+    "The tracker's options (OmniMotion's with the preset) and what identifies the run in the results file."
+    kw = dict(tracker_kw)
+    if method == 'omnimotion': kw.setdefault('preset', preset)
+    # what identifies a run: resuming may only add videos scored the same way
+    return kw, dict(method=method, size=size, work_size=work_size, options={k: repr(v) for k, v in sorted(kw.items())})
+
+# %% ../nbs/11_evaluate.ipynb #5e66313d
+def _save_prediction(folder, clip: dict):
+    "`<video_idx>.npz` in `folder`: the clip's queries, tracks and occlusion, in original pixels."
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    np.savez(Path(folder) / f"{clip['name']}.npz", queries=clip['queries'], tracks=clip['tracks'], occluded=clip['occluded'])
+
+def _write_results(out, record: dict):
+    "Write the results JSON `out` whole."
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(out).with_suffix('.tmp')      # write then rename: an interrupted run never leaves half a file
+    tmp.write_text(json.dumps(record, indent=1))
+    tmp.replace(out)
+
+# %% ../nbs/11_evaluate.ipynb #da63643b
+def _gather_clips(clips, results: dict, known: list, bar, out, record: dict, save_predictions) -> dict:
+    "`results` with each clip's outcome added as it finishes, in the folder's order; `out` (with `record`) rewritten each time."
+    order = {str(i): n for n, i in enumerate(known)}   # the JSON lists videos in the folder's order, however they finish
+    for idx, clip in clips:
+        if isinstance(clip, str):
+            results[str(idx)] = dict(error=clip); tqdm.write(f"video {idx} failed: {clip}", file=sys.stderr)
+        else:
+            results[clip['name']] = clip['metrics']
+            if save_predictions is not None: _save_prediction(save_predictions, clip)
+        results = dict(sorted(results.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+        if out is not None: _write_results(out, dict(record, videos=results))
+        bar.update()
+    return results
+
 # %% ../nbs/11_evaluate.ipynb #b455ae8a
 def evaluate_folder(root,                 # folder with frames/<video_idx>/ and one .pkl (TAP-Vid-DAVIS-32 layout)
                     method: str = "still", # a name for `make_tracker`
@@ -220,46 +272,16 @@ def evaluate_folder(root,                 # folder with frames/<video_idx>/ and 
                     retries: int = 2,     # Ray: retries of a failed clip before it is reported as failed
                     **tracker_kw) -> dict:
     "Score a tracker on every video of a TAP-Vid-DAVIS-style folder (strided queries). Returns {video: metrics}."
-    root = Path(root)
-    if not root.is_dir(): raise FileNotFoundError(f"no such data folder: {root}")
-    if int(size) <= 0: raise ValueError(f"size must be positive, got {size}")
-    work_size = _work_size(work_size)
-    if isinstance(videos, (str, bytes, int)) or (videos is not None and not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in list(videos))):
-        raise ValueError(f"videos must be a list of video indices (whole numbers), e.g. [0, 3], got {videos!r}")
-    pkl, entries = _read_annotations(root)
-    known = [int(v['video_idx']) for v in entries if isinstance(v, dict) and 'video_idx' in v]
-    if videos is not None:
-        missing = sorted(set(int(i) for i in videos) - set(known))
-        if missing: raise ValueError(f"videos {missing} are not in {pkl}")
-    todo = [i for i in known if videos is None or i in {int(j) for j in videos}]
-    kw = dict(tracker_kw)
-    if method == 'omnimotion': kw.setdefault('preset', preset)
-    # what identifies a run: resuming may only add videos scored the same way
-    run = dict(method=method, size=size, work_size=work_size, options={k: repr(v) for k, v in sorted(kw.items())})
+    root, work_size, entries, known, todo = _checked_folder_args(root, size, work_size, videos)
+    kw, run = _run_identity(method, size, work_size, preset, tracker_kw)
     results = _previous_results(out, run)
     make_tracker(method, **kw)                       # an unknown name or a bad option fails before any work
     remaining = [i for i in todo if str(i) not in results or 'error' in results[str(i)]]   # resume: failed clips run again
     clips = _run_clips(remaining, dict(root=root, method=method, tracker_kw=kw, size=size, work_size=work_size),
                        workers, backend, address, threads_per_worker, retries)
     if progress and todo: print(_work_size_note(root, entries, todo, method, kw, work_size), file=sys.stderr)
-    order = {str(i): n for n, i in enumerate(known)}   # the JSON lists videos in the folder's order, however they finish
     with tqdm(total=len(todo), initial=len(todo) - len(remaining), desc=f"{method} on {root.name}", disable=not progress) as bar:
-        for idx, clip in clips:
-            if isinstance(clip, str):
-                results[str(idx)] = dict(error=clip); tqdm.write(f"video {idx} failed: {clip}", file=sys.stderr)
-            else:
-                results[clip['name']] = clip['metrics']
-                if save_predictions is not None:
-                    Path(save_predictions).mkdir(parents=True, exist_ok=True)
-                    np.savez(Path(save_predictions) / f"{clip['name']}.npz", queries=clip['queries'], tracks=clip['tracks'],
-                             occluded=clip['occluded'])
-            results = dict(sorted(results.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
-            if out is not None:
-                Path(out).parent.mkdir(parents=True, exist_ok=True)
-                tmp = Path(out).with_suffix('.tmp')      # write then rename: an interrupted run never leaves half a file
-                tmp.write_text(json.dumps(dict(run, root=str(root), videos=results), indent=1))
-                tmp.replace(out)
-            bar.update()
+        results = _gather_clips(clips, results, known, bar, out, dict(run, root=str(root)), save_predictions)
     return {str(i): results[str(i)] for i in todo if str(i) in results}
 
 # %% ../nbs/11_evaluate.ipynb #fd36a993

@@ -217,6 +217,66 @@ def _prune_cache(folder: Path, keep: Path, max_files=None, max_bytes=None):
         if kept < max_files and total + size <= max_bytes: total, kept = total + size, kept + 1
         else: f.unlink(missing_ok=True)
 
+# %% ../nbs/02_flow.ipynb #ecfaef88
+def _checked_flow_inputs(video, pairs, method: str):
+    "(video as float32 T x H x W x 3, pairs as int64 P x 2), or a clear error for a bad video, pair or method."
+    video = np.asarray(video, np.float32)
+    if video.ndim != 4 or video.shape[-1] != 3 or len(video) < 2:
+        raise ValueError(f"video must be T x H x W x 3 with T >= 2, got shape {video.shape}")
+    if not np.isfinite(video).all(): raise ValueError("video contains NaN or infinite values")
+    T = len(video)
+    pairs = flow_pairs(T) if pairs is None else np.asarray(pairs, np.int64).reshape(-1, 2)
+    if len(pairs) == 0: raise ValueError("pairs is empty")
+    if pairs.min() < 0 or pairs.max() >= T or (pairs[:, 0] == pairs[:, 1]).any():
+        raise ValueError(f"pairs must be (i, j) with i != j, both frame indices in [0, {T - 1}]")
+    if method not in ("dis", "raft"): raise ValueError(f"unknown flow method {method!r}: use 'dis' or 'raft'")
+    return video, pairs
+
+# %% ../nbs/02_flow.ipynb #3dada365
+def _flow_cache_key(video, method: str, alpha: float, beta: float, preset: str, raft) -> str:
+    "A key of the video and of the settings its flows depend on (RAFT's weights, or DIS's preset)."
+    settings = dict(method=method, alpha=alpha, beta=beta, **({'preset': preset} if raft is None else {'weights': _weights_id(raft)}))
+    return _checksum(video, np.frombuffer(json.dumps(settings, sort_keys=True).encode(), np.uint8))[:20]
+
+def _save_cache(path: Path, key: str, pairs, flows, masks):
+    "Write the flows to `path` atomically, then prune the cache folder."
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, flows=flows, masks=masks, pairs=pairs, key=key, checksum=_checksum(pairs, flows, masks))
+    os.replace(tmp, path)
+    _prune_cache(path.parent, keep=path)      # bounded: the oldest files go (FLOW_CACHE_MAX_FILES / _BYTES)
+
+# %% ../nbs/02_flow.ipynb #5ad47bf4
+def _both_directions(video, chunk: list, raft, dis):
+    "Flows i -> j and j -> i of each undirected pair (i, j) of `chunk` (RAFT: all in one pass; DIS: one pair)."
+    a, b = video[[i for i, _ in chunk]], video[[j for _, j in chunk]]
+    if raft is not None:
+        both = _raft_flow(raft, np.concatenate([a, b]), np.concatenate([b, a]))
+        return both[:len(chunk)], both[len(chunk):]
+    ga, gb = _gray8(a[0]), _gray8(b[0])
+    return [dis.calc(ga, gb, None)], [dis.calc(gb, ga, None)]
+
+# %% ../nbs/02_flow.ipynb #b09ec6aa
+def _flows_of_pairs(video, pairs, raft, dis, alpha: float, beta: float, batch_size: int, progress: bool):
+    "Flows P x H x W x 2 and cycle-consistency masks P x H x W of `pairs`."
+    H, W = video.shape[1:3]
+    index = {(int(i), int(j)): k for k, (i, j) in enumerate(pairs)}
+    undirected = sorted({(min(i, j), max(i, j)) for i, j in index})
+    flows = np.empty((len(pairs), H, W, 2), np.float32)
+    masks = np.empty((len(pairs), H, W), bool)
+    step = batch_size if raft is not None else 1
+    with tqdm(total=len(undirected), desc="optical flow", disable=not progress, leave=False) as bar:
+        for s in range(0, len(undirected), step):
+            chunk = undirected[s:s + step]
+            f_ij, f_ji = _both_directions(video, chunk, raft, dis)
+            for (i, j), u, v in zip(chunk, f_ij, f_ji):
+                for (p, q), fw, bw in (((i, j), u, v), ((j, i), v, u)):
+                    if (p, q) in index:        # only the directions asked for are kept
+                        k = index[(p, q)]
+                        flows[k], masks[k] = fw, cycle_consistency_mask(fw, bw, alpha, beta)
+            bar.update(len(chunk))
+    return flows, masks
+
 # %% ../nbs/02_flow.ipynb #48d9be27
 def compute_pair_flows(video: np.ndarray,    # T x H x W x 3 in [0, 1]
                        pairs=None,            # P x 2 ordered pairs (i, j); default `flow_pairs(T)`
@@ -230,55 +290,37 @@ def compute_pair_flows(video: np.ndarray,    # T x H x W x 3 in [0, 1]
                        device=None,           # RAFT: torch device
                       ) -> PairFlows:
     "Flow and cycle-consistency mask for every pair of `pairs`, computed once per unordered pair (both directions)."
-    video = np.asarray(video, np.float32)
-    if video.ndim != 4 or video.shape[-1] != 3 or len(video) < 2:
-        raise ValueError(f"video must be T x H x W x 3 with T >= 2, got shape {video.shape}")
-    if not np.isfinite(video).all(): raise ValueError("video contains NaN or infinite values")
-    T, H, W = video.shape[:3]
-    pairs = flow_pairs(T) if pairs is None else np.asarray(pairs, np.int64).reshape(-1, 2)
-    if len(pairs) == 0: raise ValueError("pairs is empty")
-    if pairs.min() < 0 or pairs.max() >= T or (pairs[:, 0] == pairs[:, 1]).any():
-        raise ValueError(f"pairs must be (i, j) with i != j, both frame indices in [0, {T - 1}]")
-    if method not in ("dis", "raft"): raise ValueError(f"unknown flow method {method!r}: use 'dis' or 'raft'")
+    video, pairs = _checked_flow_inputs(video, pairs, method)
     raft = _raft_model(weights, device) if method == "raft" else None
     dis = _dis(preset) if method == "dis" else None
-    settings = dict(method=method, alpha=alpha, beta=beta, **({'preset': preset} if raft is None else {'weights': _weights_id(raft)}))
-    key = _checksum(video, np.frombuffer(json.dumps(settings, sort_keys=True).encode(), np.uint8))[:20]
+    key = _flow_cache_key(video, method, alpha, beta, preset, raft)
     path = None
     if cache_dir is not None:
         path = Path(cache_dir) / f"flows_{key}_{_checksum(pairs)[:8]}.npz"
         if path.exists():
-            cached = _load_cache(path, key, pairs, (H, W))
+            cached = _load_cache(path, key, pairs, video.shape[1:3])
             if cached is not None: return cached
-
-    index = {(int(i), int(j)): k for k, (i, j) in enumerate(pairs)}
-    undirected = sorted({(min(i, j), max(i, j)) for i, j in index})
-    flows = np.empty((len(pairs), H, W, 2), np.float32)
-    masks = np.empty((len(pairs), H, W), bool)
-    step = batch_size if raft is not None else 1
-    with tqdm(total=len(undirected), desc="optical flow", disable=not progress, leave=False) as bar:
-        for s in range(0, len(undirected), step):
-            chunk = undirected[s:s + step]
-            a, b = video[[i for i, _ in chunk]], video[[j for _, j in chunk]]
-            if raft is not None:
-                both = _raft_flow(raft, np.concatenate([a, b]), np.concatenate([b, a]))
-                f_ij, f_ji = both[:len(chunk)], both[len(chunk):]
-            else:
-                ga, gb = _gray8(a[0]), _gray8(b[0])
-                f_ij, f_ji = [dis.calc(ga, gb, None)], [dis.calc(gb, ga, None)]
-            for (i, j), u, v in zip(chunk, f_ij, f_ji):
-                for (p, q), fw, bw in (((i, j), u, v), ((j, i), v, u)):
-                    if (p, q) in index:
-                        k = index[(p, q)]
-                        flows[k], masks[k] = fw, cycle_consistency_mask(fw, bw, alpha, beta)
-            bar.update(len(chunk))
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-        np.savez(tmp, flows=flows, masks=masks, pairs=pairs, key=key, checksum=_checksum(pairs, flows, masks))
-        os.replace(tmp, path)
-        _prune_cache(path.parent, keep=path)      # bounded: the oldest files go (FLOW_CACHE_MAX_FILES / _BYTES)
+    flows, masks = _flows_of_pairs(video, pairs, raft, dis, alpha, beta, batch_size, progress)
+    if path is not None: _save_cache(path, key, pairs, flows, masks)
     return PairFlows(pairs, flows, masks)
+
+# %% ../nbs/02_flow.ipynb #b88fac4c
+def _chain_flows(base: PairFlows, pairs, H: int, W: int):
+    "Flows P x H x W x 2 and masks P x H x W of `pairs`, by chaining the consecutive flows of `base`."
+    ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
+    grid = np.stack([xs, ys], -1)
+    flows = np.empty((len(pairs), H, W, 2), np.float32); masks = np.empty((len(pairs), H, W), bool)
+    walks = {}                                  # (start, direction) -> {end: [pair indices]}
+    for k, (i, j) in enumerate(pairs.tolist()): walks.setdefault((i, 1 if j > i else -1), {}).setdefault(j, []).append(k)
+    for (i, d), ends in walks.items():          # one walk per start and direction: a shorter chain is a longer one's prefix
+        pos, ok = grid.copy(), np.ones((H, W), bool)
+        for t in range(i, max(ends) if d > 0 else min(ends), d):
+            f, m = base.get(t, t + d)
+            ok &= sample_flow(m[..., None].astype(np.float32), pos)[..., 0] > 0.5
+            pos = pos + sample_flow(f, pos)
+            ok &= (pos[..., 0] >= 0) & (pos[..., 0] <= W - 1) & (pos[..., 1] >= 0) & (pos[..., 1] <= H - 1)
+            for k in ends.get(t + d, ()): flows[k] = pos - grid; masks[k] = ok
+    return flows, masks
 
 # %% ../nbs/02_flow.ipynb #cae23e75
 def chained_pair_flows(video: np.ndarray,  # T x H x W x 3 in [0, 1]
@@ -293,19 +335,7 @@ def chained_pair_flows(video: np.ndarray,  # T x H x W x 3 in [0, 1]
     pairs = flow_pairs(T) if pairs is None else np.asarray(pairs, np.int64).reshape(-1, 2)
     steps = np.array([(t, t + 1) for t in range(T - 1)] + [(t + 1, t) for t in range(T - 1)])
     base = compute_pair_flows(video, steps, cache_dir=cache_dir, progress=progress, **kw)
-    ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
-    grid = np.stack([xs, ys], -1)
-    flows = np.empty((len(pairs), H, W, 2), np.float32); masks = np.empty((len(pairs), H, W), bool)
-    walks = {}                                  # (start, direction) -> {end: [pair indices]}
-    for k, (i, j) in enumerate(pairs.tolist()): walks.setdefault((i, 1 if j > i else -1), {}).setdefault(j, []).append(k)
-    for (i, d), ends in walks.items():          # one walk per start and direction: a shorter chain is a longer one's prefix
-        pos, ok = grid.copy(), np.ones((H, W), bool)
-        for t in range(i, max(ends) if d > 0 else min(ends), d):
-            f, m = base.get(t, t + d)
-            ok &= sample_flow(m[..., None].astype(np.float32), pos)[..., 0] > 0.5
-            pos = pos + sample_flow(f, pos)
-            ok &= (pos[..., 0] >= 0) & (pos[..., 0] <= W - 1) & (pos[..., 1] >= 0) & (pos[..., 1] <= H - 1)
-            for k in ends.get(t + d, ()): flows[k] = pos - grid; masks[k] = ok
+    flows, masks = _chain_flows(base, pairs, H, W)
     if refine_px:   # direct flow has no drift: take it wherever it agrees with the chain (the chain decides which pixels are kept)
         direct = compute_pair_flows(video, pairs, cache_dir=cache_dir, progress=progress, **kw)
         for k in range(len(pairs)):             # pair by pair: no P x H x W temporaries
@@ -388,6 +418,32 @@ def trusted_matches(pf: PairFlows, matches: list, **kw) -> list:
     return [m if ok else none for m, ok in zip(matches, keep)]
 
 
+# %% ../nbs/02_flow.ipynb #805ab6b0
+def _offsets_nearest_first(radius: int) -> np.ndarray:
+    "The (dx, dy) within the square of `radius`, nearest first (ties in a fixed order)."
+    d = np.arange(-radius, radius + 1)
+    offsets = np.stack(np.meshgrid(d, d), -1).reshape(-1, 2)
+    return offsets[np.argsort((offsets ** 2).sum(1), kind='stable')]
+
+def _spread_pair(flow, mask, px, move, offsets, blur_i, blur_j, tol: float) -> np.ndarray:
+    "Give the failed pixels around keypoints `px` their keypoint's displacement `move` in `flow` (in place); returns them (H x W)."
+    H, W = mask.shape
+    claimed = np.zeros((H, W), bool)
+    for o in offsets:
+        p = px + o
+        ok = (p[:, 0] >= 0) & (p[:, 0] < W) & (p[:, 1] >= 0) & (p[:, 1] < H)
+        p, f = p[ok], move[ok]
+        free = ~mask[p[:, 1], p[:, 0]] & ~claimed[p[:, 1], p[:, 0]]
+        p, f = p[free], f[free]
+        q = p + f
+        inside = (q[:, 0] >= 0) & (q[:, 0] <= W - 1) & (q[:, 1] >= 0) & (q[:, 1] <= H - 1)
+        p, f, q = p[inside], f[inside], np.round(q[inside]).astype(np.int64)
+        agree = np.abs(blur_i[p[:, 1], p[:, 0]] - blur_j[q[:, 1], q[:, 0]]).mean(-1) < tol
+        p, f = p[agree], f[agree]
+        flow[p[:, 1], p[:, 0]] = f
+        claimed[p[:, 1], p[:, 0]] = True
+    return claimed
+
 # %% ../nbs/02_flow.ipynb #8ee3e652
 def spread_matches(pf: PairFlows,
                    matches: list,          # per pair (xy_i, xy_j), as `descriptor_matches` returns
@@ -404,28 +460,12 @@ def spread_matches(pf: PairFlows,
     blur = np.stack([cv2.GaussianBlur(f, (0, 0), 1.0) for f in video])   # colours robust to sub-pixel misplacement
     flows, masks = pf.flows.copy(), pf.masks.copy()
     matched = np.zeros_like(masks) if pf.matched is None else pf.matched.copy()
-    d = np.arange(-radius, radius + 1)
-    offsets = np.stack(np.meshgrid(d, d), -1).reshape(-1, 2)
-    offsets = offsets[np.argsort((offsets ** 2).sum(1), kind='stable')]   # nearest first: a pixel takes its nearest match
+    offsets = _offsets_nearest_first(radius)
     for k, (a, b) in enumerate(matches):
         i, j = (int(v) for v in pf.pairs[k])
         px = _keypoint_pixels(a, H, W)
         bridging = ~pf.masks[k][px[:, 1], px[:, 0]]
-        px, move = px[bridging], (b - a)[bridging]
-        claimed = np.zeros((H, W), bool)
-        for o in offsets:
-            p = px + o
-            ok = (p[:, 0] >= 0) & (p[:, 0] < W) & (p[:, 1] >= 0) & (p[:, 1] < H)
-            p, f = p[ok], move[ok]
-            free = ~masks[k][p[:, 1], p[:, 0]] & ~claimed[p[:, 1], p[:, 0]]
-            p, f = p[free], f[free]
-            q = p + f
-            inside = (q[:, 0] >= 0) & (q[:, 0] <= W - 1) & (q[:, 1] >= 0) & (q[:, 1] <= H - 1)
-            p, f, q = p[inside], f[inside], np.round(q[inside]).astype(np.int64)
-            agree = np.abs(blur[i][p[:, 1], p[:, 0]] - blur[j][q[:, 1], q[:, 0]]).mean(-1) < tol
-            p, f = p[agree], f[agree]
-            flows[k][p[:, 1], p[:, 0]] = f
-            claimed[p[:, 1], p[:, 0]] = True
+        claimed = _spread_pair(flows[k], masks[k], px[bridging], (b - a)[bridging], offsets, blur[i], blur[j], tol)
         masks[k] |= claimed; matched[k] |= claimed
     return PairFlows(pf.pairs, flows, masks, matched)
 

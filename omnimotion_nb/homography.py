@@ -28,6 +28,31 @@ def _pair_matches(flows, t, H, W):
         return grid[m] + f.reshape(-1, 2)[m], grid[m]
     raise KeyError(f"the flows have neither the pair ({t + 1}, {t}) nor ({t}, {t + 1})")
 
+# %% ../nbs/03_homography.ipynb #64afcd80
+def _step_homographies(flows, T: int, H: int, W: int, max_matches: int, ransac_px: float, rng):
+    "Homographies frame t+1 -> t (T-1) and their RANSAC inlier fractions; the identity and 0 where none is found."
+    G, inliers = [], []
+    for t in range(T - 1):
+        src, dst = _pair_matches(flows, t, H, W)
+        Gt = None
+        if len(src) >= 8:
+            pick = rng.choice(len(src), min(max_matches, len(src)), replace=False)
+            Gt, inl = cv2.findHomography(src[pick], dst[pick], cv2.RANSAC, ransac_px, maxIters=2000, confidence=0.999)
+        if Gt is None:   # a cut, a blank frame...: keep going rather than lose the whole clip
+            warnings.warn(f"frames {t + 1} -> {t}: {len(src)} consistent flow matches and no homography found; using the identity")
+            G.append(np.eye(3)); inliers.append(0.0)
+        else:
+            G.append(Gt); inliers.append(float(inl.mean()))
+    return G, inliers
+
+# %% ../nbs/03_homography.ipynb #cb27a7f5
+def _anchored_at(G: list, ref: int) -> np.ndarray:
+    "The homographies frame t -> frame `ref` (T x 3 x 3) from the steps `G` (frame t+1 -> t)."
+    Hs = [np.eye(3)]
+    for Gt in G: Hs.append(Hs[-1] @ Gt)                  # frame t+1 -> t -> ... -> 0
+    Hs = np.linalg.inv(Hs[ref]) @ np.stack(Hs)           # re-anchor at the reference frame
+    return Hs / Hs[:, 2:3, 2:3]
+
 # %% ../nbs/03_homography.ipynb #04a8020b
 def estimate_homographies(video,                   # T x H x W x 3 in [0, 1]
                           flows=None,              # a `PairFlows` with consecutive pairs (either direction); computed if None
@@ -44,23 +69,8 @@ def estimate_homographies(video,                   # T x H x W x 3 in [0, 1]
     T, H, W = video.shape[:3]
     if not 0 <= ref < T: raise ValueError(f"reference frame {ref} is outside the video's {T} frames")
     if flows is None: flows = compute_pair_flows(video, [(t + 1, t) for t in range(T - 1)], progress=progress)
-    rng = np.random.default_rng(seed)
-    G, inliers = [], []
-    for t in range(T - 1):
-        src, dst = _pair_matches(flows, t, H, W)
-        Gt = None
-        if len(src) >= 8:
-            pick = rng.choice(len(src), min(max_matches, len(src)), replace=False)
-            Gt, inl = cv2.findHomography(src[pick], dst[pick], cv2.RANSAC, ransac_px, maxIters=2000, confidence=0.999)
-        if Gt is None:   # a cut, a blank frame...: keep going rather than lose the whole clip
-            warnings.warn(f"frames {t + 1} -> {t}: {len(src)} consistent flow matches and no homography found; using the identity")
-            G.append(np.eye(3)); inliers.append(0.0)
-        else:
-            G.append(Gt); inliers.append(float(inl.mean()))
-    Hs = [np.eye(3)]
-    for Gt in G: Hs.append(Hs[-1] @ Gt)                  # frame t+1 -> t -> ... -> 0
-    Hs = np.linalg.inv(Hs[ref]) @ np.stack(Hs)           # re-anchor at the reference frame
-    return Hs / Hs[:, 2:3, 2:3], np.array(inliers)
+    G, inliers = _step_homographies(flows, T, H, W, max_matches, ransac_px, np.random.default_rng(seed))
+    return _anchored_at(G, ref), np.array(inliers)
 
 # %% ../nbs/03_homography.ipynb #e02a5cd5
 def stabilize(video, homographies) -> np.ndarray:

@@ -7,6 +7,7 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/losses.html.md"""
 # %% ../nbs/07_losses.ipynb #852fb233
 from __future__ import annotations
 import torch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['flow_errors', 'flow_loss', 'photometric_loss', 'smoothness_loss', 'depth_range_loss', 'distortion_loss',
@@ -57,31 +58,37 @@ class HardExampleSampler:
         self.error = self.valid.float()                              # optimistic start: every valid pixel is "hard"
         self.hard_fraction = hard_fraction
 
-    def sample(self, n_pairs: int, n_points: int, generator=None):
-        "Pair indices (n_pairs) and flat pixel indices (n_pairs x n_points)."
-        pick = torch.randint(len(self.usable), (n_pairs,), generator=generator)
-        pairs = self.usable[pick.to(self.usable.device)]
-        n_hard = int(round(n_points * self.hard_fraction))
-        idx = []
-        if n_points > n_hard:   # uniform among the valid pixels (or as `weights` says)
-            idx.append(torch.multinomial(self.prior[pairs].float().cpu(), n_points - n_hard, replacement=True, generator=generator))
-        if n_hard:              # in proportion to the last flow error
-            hard = torch.multinomial(((self.error[pairs] + 1e-8) * self.valid[pairs]).cpu(), n_hard, replacement=True, generator=generator)
-            idx.append(hard)
-        return pairs, torch.cat(idx, 1).to(self.valid.device)
-
-    def update(self, pairs, pixels, errors):
-        "Record the latest flow errors of sampled examples."
-        self.error[pairs[:, None].expand_as(pixels), pixels] = errors.detach().float()
-
-    def state_dict(self): return {'error': self.error.clone()}
-    def load_state_dict(self, s): self.error = s['error'].to(self.valid.device)
-
 # %% ../nbs/07_losses.ipynb #7a96ae35
 def _compact(prior):
     "`prior` as uint8 when that is exact (whole numbers 0-255, e.g. valid x match weight 50), else as it is."
     exact = bool((prior >= 0).all() and (prior <= 255).all() and (prior == prior.round()).all())
     return prior.to(torch.uint8) if exact else prior
+
+# %% ../nbs/07_losses.ipynb #521a559b
+@patch
+def sample(self: HardExampleSampler, n_pairs: int, n_points: int, generator=None):
+    "Pair indices (n_pairs) and flat pixel indices (n_pairs x n_points)."
+    pick = torch.randint(len(self.usable), (n_pairs,), generator=generator)
+    pairs = self.usable[pick.to(self.usable.device)]
+    n_hard = int(round(n_points * self.hard_fraction))
+    idx = []
+    if n_points > n_hard:   # uniform among the valid pixels (or as `weights` says)
+        idx.append(torch.multinomial(self.prior[pairs].float().cpu(), n_points - n_hard, replacement=True, generator=generator))
+    if n_hard:              # in proportion to the last flow error
+        hard = torch.multinomial(((self.error[pairs] + 1e-8) * self.valid[pairs]).cpu(), n_hard, replacement=True, generator=generator)
+        idx.append(hard)
+    return pairs, torch.cat(idx, 1).to(self.valid.device)
+
+# %% ../nbs/07_losses.ipynb #7ac4b444
+@patch
+def update(self: HardExampleSampler, pairs, pixels, errors):
+    "Record the latest flow errors of sampled examples."
+    self.error[pairs[:, None].expand_as(pixels), pixels] = errors.detach().float()
+
+@patch
+def state_dict(self: HardExampleSampler): return {'error': self.error.clone()}
+@patch
+def load_state_dict(self: HardExampleSampler, s): self.error = s['error'].to(self.valid.device)
 
 # %% ../nbs/07_losses.ipynb #e2e720b5
 def visibility_loss(score, hidden):

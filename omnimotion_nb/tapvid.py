@@ -163,6 +163,37 @@ def _read_annotations(root: Path):
         raise ValueError(f"{pkls[0]}: expected a dict with a list under 'videos'")
     return pkls[0], data['videos']
 
+# %% ../nbs/00b_tapvid.ipynb #66f778ed
+def _davis_video(files: list, v: dict, idx: int, first_qf, max_frames):
+    "The frames of video `idx` (its files `files`, its annotation entry `v`) and their count T, checked against the annotations."
+    n_ann = np.shape(v['target_points'][first_qf])[1] if np.ndim(v['target_points'][first_qf]) == 3 else None
+    if n_ann is not None and len(files) < n_ann:
+        raise ValueError(f"video {idx}: {len(files)} frames in {files[0].parent} but the annotations cover {n_ann}")
+    T = n_ann or len(files)
+    if max_frames is not None: T = min(T, int(max_frames))
+    video = load_video(files[0].parent, max_frames=T)
+    H, W = video.shape[1:3]
+    if (H, W) != (int(v['h']), int(v['w'])):
+        raise ValueError(f"video {idx}: frames are {W} x {H} but the annotations say {v['w']} x {v['h']}")
+    return video, T
+
+# %% ../nbs/00b_tapvid.ipynb #cfbf09ea
+def _davis_queries(pkl: Path, v: dict, idx: int, qfs: list, T: int):
+    "Queries (N x 3), true tracks (N x T x 2) and occlusion (N x T) of entry `v`, query frames `qfs` together."
+    qs, trs, ocs = [], [], []
+    for qf in qfs:
+        try:
+            tr = np.asarray(v['target_points'][qf], np.float32); oc = np.asarray(v['occluded'][qf], bool)
+            qp = np.asarray(v['query_points'][qf], np.float32).reshape(-1, 2)
+        except (KeyError, ValueError, TypeError) as e:
+            raise ValueError(f"{pkl}: video {idx}, query frame {qf}: unreadable annotations ({e})") from e
+        if tr.ndim != 3 or tr.shape[2] != 2 or tr.shape[1] < T or oc.shape != tr.shape[:2] or len(qp) != len(tr):
+            raise ValueError(f"{pkl}: video {idx}, query frame {qf}: annotation shapes disagree "
+                             f"(query_points {qp.shape}, target_points {tr.shape}, occluded {oc.shape}, {T} frames)")
+        if int(qf) >= T: continue      # a query frame past `max_frames`
+        qs.append(np.concatenate([np.full((len(qp), 1), qf, np.float32), qp], 1)); trs.append(tr[:, :T]); ocs.append(oc[:, :T])
+    return np.concatenate(qs), np.concatenate(trs), np.concatenate(ocs)
+
 # %% ../nbs/00b_tapvid.ipynb #4de83004
 def load_davis32(root,              # folder with frames/<video_idx>/00000.jpg... and one .pkl of annotations
                  videos=None,       # video indices to load (default: all)
@@ -184,28 +215,8 @@ def load_davis32(root,              # folder with frames/<video_idx>/00000.jpg..
         files = _frame_files(root / 'frames' / str(idx), idx)
         qfs = sorted(v['query_points'])
         if not qfs: raise ValueError(f"{pkl}: video {idx} has no query frames")
-        n_ann = np.shape(v['target_points'][qfs[0]])[1] if np.ndim(v['target_points'][qfs[0]]) == 3 else None
-        if n_ann is not None and len(files) < n_ann:
-            raise ValueError(f"video {idx}: {len(files)} frames in {files[0].parent} but the annotations cover {n_ann}")
-        T = n_ann or len(files)
-        if max_frames is not None: T = min(T, int(max_frames))
-        video = load_video(files[0].parent, max_frames=T)
-        H, W = video.shape[1:3]
-        if (H, W) != (int(v['h']), int(v['w'])):
-            raise ValueError(f"video {idx}: frames are {W} x {H} but the annotations say {v['w']} x {v['h']}")
-        qs, trs, ocs = [], [], []
-        for qf in qfs:
-            try:
-                tr = np.asarray(v['target_points'][qf], np.float32); oc = np.asarray(v['occluded'][qf], bool)
-                qp = np.asarray(v['query_points'][qf], np.float32).reshape(-1, 2)
-            except (KeyError, ValueError, TypeError) as e:
-                raise ValueError(f"{pkl}: video {idx}, query frame {qf}: unreadable annotations ({e})") from e
-            if tr.ndim != 3 or tr.shape[2] != 2 or tr.shape[1] < T or oc.shape != tr.shape[:2] or len(qp) != len(tr):
-                raise ValueError(f"{pkl}: video {idx}, query frame {qf}: annotation shapes disagree "
-                                 f"(query_points {qp.shape}, target_points {tr.shape}, occluded {oc.shape}, {T} frames)")
-            if int(qf) >= T: continue
-            qs.append(np.concatenate([np.full((len(qp), 1), qf, np.float32), qp], 1)); trs.append(tr[:, :T]); ocs.append(oc[:, :T])
-        q, tr, oc = np.concatenate(qs), np.concatenate(trs), np.concatenate(ocs)
+        video, T = _davis_video(files, v, idx, qfs[0], max_frames)
+        q, tr, oc = _davis_queries(pkl, v, idx, qfs, T)
         out.append(TapVidVideo(str(idx), video, tr, oc, q, np.arange(len(q))))
     if videos is not None and len(out) < len(set(videos)):
         missing = sorted(set(videos) - {int(o.name) for o in out})

@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 import ipywidgets as W
 import imageio.v3 as iio
+from fastcore.basics import patch
 from .data import point_colors, load_video
 
 # %% auto #0
@@ -36,57 +37,78 @@ class TrackViewer:
                  trail: int = 5, width: int = 640):
         self.video = load_video(video)           # checked like any clip: T x H x W x 3, values in [0, 1] (uint8 is converted)
         self.T, self.H, self.W = self.video.shape[:3]
-        self.methods = {k: (np.asarray(t, np.float32), np.asarray(o, bool)) for k, (t, o) in (methods or {}).items()}
-        for k, (t, o) in self.methods.items():
-            if t.ndim != 3 or t.shape[1:] != (self.T, 2) or o.shape != t.shape[:2]:
-                raise ValueError(f"method {k!r}: tracks must be N x {self.T} x 2 and occluded N x {self.T}, got {t.shape} and {o.shape}")
-        self.gt = None if gt is None else (np.asarray(gt[0], np.float32), np.asarray(gt[1], bool))
-        if color_by not in ('query', 'error'): raise ValueError(f"color_by must be 'query' or 'error', got {color_by!r}")
-        if color_by == 'error' and self.gt is None: raise ValueError("color_by='error' needs the ground truth `gt`")
-        self.color_by, self.query_xy, self._rgb = color_by, None, {}
-        if queries is not None:
-            q = np.asarray(queries, np.float32)
-            if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be N x 3 rows (t, x, y), got shape {q.shape}")
-            bad = [k for k, (t, _) in self.methods.items() if len(t) != len(q)]
-            if bad: raise ValueError(f"{len(q)} queries but method {bad[0]!r} has {len(self.methods[bad[0]][0])} tracks")
-            self.query_xy = q[:, 1:]
-        if self.gt is not None and (self.gt[0].ndim != 3 or self.gt[0].shape[1:] != (self.T, 2) or self.gt[1].shape != self.gt[0].shape[:2]):
-            raise ValueError(f"gt must be (tracks N x {self.T} x 2, occluded N x {self.T}), got {self.gt[0].shape} and {self.gt[1].shape}")
+        self._check_viewer_inputs(methods, gt, queries, color_by)
         self.track_fn, self.trail = track_fn, trail
         self.queries = np.zeros((0, 3), np.float32)
         self.clicked = None                      # (tracks, occluded) of the clicked queries
         self.frame = 0
         self._urls = [None] * self.T             # PNGs encoded lazily, once each
-        self.slider = W.IntSlider(0, 0, self.T - 1, description='frame', continuous_update=True)
-        self.play = W.Play(value=0, min=0, max=self.T - 1, interval=120, description='play')
-        W.jslink((self.play, 'value'), (self.slider, 'value'))
-        self.slider.observe(lambda ch: self.set_frame(ch['new']), names='value')
-        self.status = W.HTML()
-        self.fig = go.FigureWidget(layout=dict(width=width, height=int(width * self.H / self.W) + 60, margin=dict(l=0, r=0, t=30, b=0),
-                                               xaxis=dict(range=[-0.5, self.W - 0.5], showgrid=False, visible=False),
-                                               yaxis=dict(range=[self.H - 0.5, -0.5], showgrid=False, visible=False, scaleanchor='x'),
-                                               legend=dict(orientation='h', y=1.02), dragmode=False))
-        # an invisible grid of points over the frame catches clicks anywhere
-        step = max(1, min(self.H, self.W) // 48)
-        gy, gx = np.mgrid[0:self.H:step, 0:self.W:step]
-        self.fig.add_scatter(x=gx.ravel(), y=gy.ravel(), mode='markers', marker=dict(size=step * 4, opacity=0.0),
-                             hoverinfo='none', showlegend=False, name='click-catcher')
-        self._trace_of = {}
-        for k, name in enumerate(list(self.methods) + ['clicked']):
-            self._trace_of[name] = (len(self.fig.data), len(self.fig.data) + 1)
-            sym = _SYMBOLS[k % len(_SYMBOLS)]
-            self.fig.add_scatter(x=[], y=[], mode='lines', line=dict(width=1), showlegend=False, hoverinfo='skip', name=f'{name} trail')
-            self.fig.add_scatter(x=[], y=[], mode='markers', name=name, marker=dict(symbol=sym, size=9, line=dict(width=1.5)))
-        self.fig.data[0].on_click(lambda trace, pts, state: pts.xs and self.on_click(pts.xs[0], pts.ys[0]))
+        self._add_controls()
+        self._add_figure(width)
         self.set_frame(0)
 
-    def widget(self):
-        "The viewer as one ipywidgets box."
-        return W.VBox([W.HBox([self.play, self.slider]), self.fig, self.status])
+# %% ../nbs/10_widgets.ipynb #d9f3a705
+@patch
+def _check_viewer_inputs(self: TrackViewer, methods, gt, queries, color_by: str):
+    "Check and keep `methods`, `gt`, `color_by` and the queries' positions (`query_xy`, None without queries)."
+    self.methods = {k: (np.asarray(t, np.float32), np.asarray(o, bool)) for k, (t, o) in (methods or {}).items()}
+    for k, (t, o) in self.methods.items():
+        if t.ndim != 3 or t.shape[1:] != (self.T, 2) or o.shape != t.shape[:2]:
+            raise ValueError(f"method {k!r}: tracks must be N x {self.T} x 2 and occluded N x {self.T}, got {t.shape} and {o.shape}")
+    self.gt = None if gt is None else (np.asarray(gt[0], np.float32), np.asarray(gt[1], bool))
+    if color_by not in ('query', 'error'): raise ValueError(f"color_by must be 'query' or 'error', got {color_by!r}")
+    if color_by == 'error' and self.gt is None: raise ValueError("color_by='error' needs the ground truth `gt`")
+    self.color_by, self.query_xy, self._rgb = color_by, None, {}
+    if queries is not None:
+        q = np.asarray(queries, np.float32)
+        if q.ndim != 2 or q.shape[1] != 3: raise ValueError(f"queries must be N x 3 rows (t, x, y), got shape {q.shape}")
+        bad = [k for k, (t, _) in self.methods.items() if len(t) != len(q)]
+        if bad: raise ValueError(f"{len(q)} queries but method {bad[0]!r} has {len(self.methods[bad[0]][0])} tracks")
+        self.query_xy = q[:, 1:]
+    if self.gt is not None and (self.gt[0].ndim != 3 or self.gt[0].shape[1:] != (self.T, 2) or self.gt[1].shape != self.gt[0].shape[:2]):
+        raise ValueError(f"gt must be (tracks N x {self.T} x 2, occluded N x {self.T}), got {self.gt[0].shape} and {self.gt[1].shape}")
 
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget())
+# %% ../nbs/10_widgets.ipynb #74e36bfb
+@patch
+def _add_controls(self: TrackViewer):
+    "The slider (which shows its frame when moved), the play button driving it, and the status line."
+    self.slider = W.IntSlider(0, 0, self.T - 1, description='frame', continuous_update=True)
+    self.play = W.Play(value=0, min=0, max=self.T - 1, interval=120, description='play')
+    W.jslink((self.play, 'value'), (self.slider, 'value'))
+    self.slider.observe(lambda ch: self.set_frame(ch['new']), names='value')
+    self.status = W.HTML()
+
+# %% ../nbs/10_widgets.ipynb #0e7bd5f3
+@patch
+def _add_figure(self: TrackViewer, width: int):
+    "The plotly figure, `width` pixels wide, with its click-catcher and the empty traces of each method and the clicks."
+    self.fig = go.FigureWidget(layout=dict(width=width, height=int(width * self.H / self.W) + 60, margin=dict(l=0, r=0, t=30, b=0),
+                                           xaxis=dict(range=[-0.5, self.W - 0.5], showgrid=False, visible=False),
+                                           yaxis=dict(range=[self.H - 0.5, -0.5], showgrid=False, visible=False, scaleanchor='x'),
+                                           legend=dict(orientation='h', y=1.02), dragmode=False))
+    # an invisible grid of points over the frame catches clicks anywhere
+    step = max(1, min(self.H, self.W) // 48)
+    gy, gx = np.mgrid[0:self.H:step, 0:self.W:step]
+    self.fig.add_scatter(x=gx.ravel(), y=gy.ravel(), mode='markers', marker=dict(size=step * 4, opacity=0.0),
+                         hoverinfo='none', showlegend=False, name='click-catcher')
+    self._trace_of = {}
+    for k, name in enumerate(list(self.methods) + ['clicked']):
+        self._trace_of[name] = (len(self.fig.data), len(self.fig.data) + 1)
+        sym = _SYMBOLS[k % len(_SYMBOLS)]
+        self.fig.add_scatter(x=[], y=[], mode='lines', line=dict(width=1), showlegend=False, hoverinfo='skip', name=f'{name} trail')
+        self.fig.add_scatter(x=[], y=[], mode='markers', name=name, marker=dict(symbol=sym, size=9, line=dict(width=1.5)))
+    self.fig.data[0].on_click(lambda trace, pts, state: pts.xs and self.on_click(pts.xs[0], pts.ys[0]))
+
+# %% ../nbs/10_widgets.ipynb #90f75f26
+@patch
+def widget(self: TrackViewer):
+    "The viewer as one ipywidgets box."
+    return W.VBox([W.HBox([self.play, self.slider]), self.fig, self.status])
+
+@patch
+def _ipython_display_(self: TrackViewer):
+    from IPython.display import display
+    display(self.widget())
 
 # %% ../nbs/10_widgets.ipynb #80d05507
 # TrackViewer's methods (exporti: they are methods, not names for `from omnimotion_nb import *`)
@@ -175,25 +197,28 @@ class CanonicalViewer:
         self.fig.add_scatter3d(x=[], y=[], z=[], mode='markers', marker=dict(size=7, color='red', symbol='diamond'), name='highlight')
         if highlight is not None: self.highlight(highlight)
 
-    def highlight(self, points):
-        "Mark canonical points (n x 3)."
-        p = np.asarray(points, np.float32).reshape(-1, 3)
-        self.fig.data[1].x, self.fig.data[1].y, self.fig.data[1].z = p[:, 0], p[:, 1], p[:, 2]
+# %% ../nbs/10_widgets.ipynb #d17b00f8
+@patch
+def highlight(self: CanonicalViewer, points):
+    "Mark canonical points (n x 3)."
+    p = np.asarray(points, np.float32).reshape(-1, 3)
+    self.fig.data[1].x, self.fig.data[1].y, self.fig.data[1].z = p[:, 0], p[:, 1], p[:, 2]
 
-    @classmethod
-    def from_model(cls, model, t: int = 0, stride: int = 2):
-        "Every `stride`-th pixel of frame t of a fitted `OmniMotion`, at its rendered surface, mapped to canonical space."
-        import torch
-        from omnimotion_nb.render import render_rays, pixels_to_local
-        ys, xs = np.mgrid[0:model.H:stride, 0:model.W:stride]
-        xy = torch.tensor(np.stack([xs.ravel(), ys.ravel()], 1), dtype=torch.float32, device=model.device)
-        c = model.config
-        with torch.no_grad():
-            out = render_rays(model.bij, model.volume, xy, torch.full((len(xy),), t, device=model.device), model.size,
-                              c['n_samples'], c['near'], c['far'])
-            x = torch.cat([pixels_to_local(xy, model.size), out['depth'][:, None]], -1)
-            u = model.bij(x, torch.full((len(xy),), t, device=model.device))
-        return cls(u.cpu().numpy(), model.video[t, ys.ravel(), xs.ravel()])
+# %% ../nbs/10_widgets.ipynb #f84df786
+@patch(cls_method=True)
+def from_model(cls: CanonicalViewer, model, t: int = 0, stride: int = 2):
+    "Every `stride`-th pixel of frame t of a fitted `OmniMotion`, at its rendered surface, mapped to canonical space."
+    import torch
+    from omnimotion_nb.render import render_rays, pixels_to_local
+    ys, xs = np.mgrid[0:model.H:stride, 0:model.W:stride]
+    xy = torch.tensor(np.stack([xs.ravel(), ys.ravel()], 1), dtype=torch.float32, device=model.device)
+    c = model.config
+    with torch.no_grad():
+        out = render_rays(model.bij, model.volume, xy, torch.full((len(xy),), t, device=model.device), model.size,
+                          c['n_samples'], c['near'], c['far'])
+        x = torch.cat([pixels_to_local(xy, model.size), out['depth'][:, None]], -1)
+        u = model.bij(x, torch.full((len(xy),), t, device=model.device))
+    return cls(u.cpu().numpy(), model.video[t, ys.ravel(), xs.ravel()])
 
 # %% ../nbs/10_widgets.ipynb #0a670840
 class TrainingDashboard:
