@@ -15,7 +15,7 @@ from .data import check_queries
 from .synthetic import make_scene
 
 # %% auto #0
-__all__ = ['METHODS', 'demo_clip', 'run_track', 'main']
+__all__ = ['METHODS', 'DEMO_STEPS', 'demo_clip', 'run_track', 'main']
 
 # %% ../nbs/12_cli.ipynb #1cdc8aa7
 from .evaluate import TRACKERS
@@ -24,6 +24,8 @@ METHODS = ('omnimotion',) + tuple(t for t in TRACKERS if t != 'omnimotion')   # 
 def demo_clip():
     "The bundled default clip: the package's default synthetic scene (24 frames, 96 x 128), with its ground truth."
     return make_scene()
+
+DEMO_STEPS = 2500   # the demo's fit: half the `cpu` preset's steps, under 5 minutes on 2 cores; this clip needs no more (bench/RESULTS.md)
 
 def _load_queries(path, video):
     "Queries from a .npy/.npz (key `queries`) or a .csv/.txt of rows t,x,y."
@@ -129,6 +131,7 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
     device, out = _checked_track_args(method, steps, device, out)
     t0 = time.time()
     video_arr, scene, source = _track_input(video, demo, max_frames, size)
+    if demo and steps is None and preset == 'cpu': steps = DEMO_STEPS
     T, H, W = video_arr.shape[:3]
     q = _track_queries(queries, scene, video_arr, grid, query_frame)
     summary = dict(source=source, frames=T, height=H, width=W, method=method, n_queries=len(q))
@@ -153,7 +156,7 @@ def _add_track_command(sub):
     "The `track` subcommand and its options."
     t = sub.add_parser('track', help="fit a clip and track points through it")
     t.add_argument('video', nargs='?', help="video file or image folder (omit with --demo)")
-    t.add_argument('--demo', action='store_true', help="use the bundled synthetic demo clip (scored against its truth)")
+    t.add_argument('--demo', action='store_true', help=f"use the bundled synthetic demo clip (scored against its truth; {DEMO_STEPS} training steps unless --steps)")
     t.add_argument('--out', default='omnimotion_out', help="output folder (default: omnimotion_out)")
     t.add_argument('--method', default='omnimotion', choices=METHODS)
     t.add_argument('--preset', default='cpu', help="OmniMotion preset: tiny, cpu, gpu, paper-schedule (default cpu)")

@@ -142,15 +142,7 @@ class OmniMotion:
         self.device = torch.device(device) if device is not None else default_device()
         self.flow_cache, self._flows = flow_cache, flows
         _check_setup(self)                                        # settings, video values, device: before any work
-        c = self.config
-        torch.manual_seed(seed)                                   # deterministic initial weights
-        self.bij = FrameBijections(self.T, c['latent_dim'], c['bij_layers'], c['bij_hidden'], c['bij_freqs'], seed=seed).to(self.device)
-        self.volume = CanonicalVolume(c['volume_hidden'], c['volume_layers'], c['volume_freqs']).to(self.device)
-        deform = [p for n, p in self.bij.named_parameters() if not n.startswith('latents')]
-        self.opt = torch.optim.Adam([dict(params=self.bij.latents.parameters(), lr=c['lr_latent']),
-                                     dict(params=deform, lr=c['lr_deform']),
-                                     dict(params=self.volume.parameters(), lr=c['lr_color'])])
-        self.base_lrs = [g['lr'] for g in self.opt.param_groups]
+        _build_networks(self, seed)                               # the maps, the volume and their optimiser
         self.gen = torch.Generator().manual_seed(seed)           # every random draw of training comes from here
         self.step, self.history, self.sampler = 0, [], None
         self.video_t = torch.as_tensor(self.video, device=self.device)
@@ -160,6 +152,19 @@ class OmniMotion:
 
     def __repr__(self):
         return f"OmniMotion({self.T} frames, {self.W} x {self.H}, preset {self.config['preset']!r}, step {self.step}, {self.device})"
+
+# %% ../nbs/09_train.ipynb #3b3e241d
+def _build_networks(self: OmniMotion, seed: int):
+    "The bijections, the volume and their Adam optimiser (three learning-rate groups), deterministic for a seed."
+    c = self.config
+    torch.manual_seed(seed)                                   # deterministic initial weights
+    self.bij = FrameBijections(self.T, c['latent_dim'], c['bij_layers'], c['bij_hidden'], c['bij_freqs'], seed=seed).to(self.device)
+    self.volume = CanonicalVolume(c['volume_hidden'], c['volume_layers'], c['volume_freqs']).to(self.device)
+    deform = [p for n, p in self.bij.named_parameters() if not n.startswith('latents')]
+    self.opt = torch.optim.Adam([dict(params=self.bij.latents.parameters(), lr=c['lr_latent']),
+                                 dict(params=deform, lr=c['lr_deform']),
+                                 dict(params=self.volume.parameters(), lr=c['lr_color'])])
+    self.base_lrs = [g['lr'] for g in self.opt.param_groups]
 
 # %% ../nbs/09_train.ipynb #b0cd84a0
 @patch
@@ -253,6 +258,19 @@ def _check_track_options(self: OmniMotion, chunk, occlusion_threshold, roundtrip
     if snap_px is not None and not (isinstance(snap_px, (int, float, np.number)) and not isinstance(snap_px, bool) and 0 <= snap_px < float('inf')): raise ValueError(f"snap_px must be a number of pixels >= 0 (0: off), got {snap_px!r}")
     if self.step == 0: warnings.warn("tracking with an untrained model (step 0): call fit() first", stacklevel=3)
 
+# %% ../nbs/09_train.ipynb #c672dc7f
+def _smoothness_term(self: OmniMotion, out, t_i):
+    "`07_losses`' 3D smoothness on the first quarter of the rays rendered in `out` (frames `t_i`): zero if none has two neighbours."
+    # a quarter of the rays, as the official code does (it costs two more inverse maps per sample)
+    s = max(1, len(t_i) // 4)
+    ti = t_i[:s]
+    inner = (ti > 0) & (ti < self.T - 1)
+    if not inner.any(): return out['x'].new_zeros(())
+    u = out['canonical'][:s][inner]
+    both = self.bij.inverse(torch.cat([u, u]), torch.cat([ti[inner] - 1, ti[inner] + 1]))
+    x_prev, x_next = both.chunk(2)
+    return smoothness_loss(x_prev, out['x'][:s][inner], x_next)
+
 # %% ../nbs/09_train.ipynb #13dc0973
 @patch
 def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
@@ -272,17 +290,7 @@ def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
     errors = flow_errors(pred, target)                        # per example: the sampler records them
     L = dict(flow=flow_loss(pred, target))
     L['rgb'] = photometric_loss(out['rgb'], self.video_t[t_i, xy[:, 1].long(), xy[:, 0].long()])
-    # smoothness on a quarter of the rays, as the official code does (it costs two more inverse maps per sample)
-    s = max(1, len(xy) // 4)
-    ti = t_i[:s]
-    inner = (ti > 0) & (ti < self.T - 1)
-    if inner.any():
-        u = out['canonical'][:s][inner]
-        both = self.bij.inverse(torch.cat([u, u]), torch.cat([ti[inner] - 1, ti[inner] + 1]))
-        x_prev, x_next = both.chunk(2)
-        L['smooth'] = smoothness_loss(x_prev, out['x'][:s][inner], x_next)
-    else:
-        L['smooth'] = errors.new_zeros(())
+    L['smooth'] = _smoothness_term(self, out, t_i)
     xt = out['x_targets']
     L['depth'] = depth_range_loss(xt[:, 0, :, 2], c['near'], c['far'])
     L['dist'] = distortion_loss(out['weights'], out['depths'])
@@ -315,6 +323,14 @@ def _set_lr(self: OmniMotion):
     f = 0.5 ** (self.step // self.config['lr_halve_every'])
     for g, lr in zip(self.opt.param_groups, self.base_lrs): g['lr'] = lr * f
 
+# %% ../nbs/09_train.ipynb #9e90d198
+def _n_chunks(self: OmniMotion, pairs, pix) -> int:
+    "How many pieces a step's batch goes in: on a CPU, at most `chunk_samples` ray samples each; a GPU takes it whole."
+    # on a CPU one huge batch runs slower than the same work in pieces (bench/profile_step.py); gradients accumulate
+    c = self.config
+    if self.device.type == 'cuda' or not c['chunk_samples']: return 1
+    return min(len(pairs), math.ceil(pix.numel() * c['n_samples'] / c['chunk_samples']))
+
 # %% ../nbs/09_train.ipynb #910ddfe9
 @patch
 def train_step(self: OmniMotion) -> dict:
@@ -325,10 +341,7 @@ def train_step(self: OmniMotion) -> dict:
     c = self.config
     amp = bool(c['amp']) and self.device.type == 'cuda'
     pairs, pix = self.sampler.sample(c['n_pairs'], c['n_points'], self.gen)
-    # On a CPU one huge batch runs slower than the same work in pieces (bench/profile_step.py): split the pairs
-    # into chunks of at most `chunk_samples` ray samples and accumulate their gradients. A GPU takes it whole.
-    n = 1 if self.device.type == 'cuda' or not c['chunk_samples'] else \
-        min(len(pairs), math.ceil(pix.numel() * c['n_samples'] / c['chunk_samples']))
+    n = _n_chunks(self, pairs, pix)
     self.opt.zero_grad(set_to_none=True)
     logs, errors = {}, []
     for pc, xc in zip(pairs.tensor_split(n), pix.tensor_split(n)):
@@ -458,6 +471,21 @@ def _resume(self: OmniMotion, ckpt: Path, resume):
                          "force) continues it with the current ones, resume=False (--resume no) starts afresh and overwrites it")
     self.load_state_dict(s)
 
+# %% ../nbs/09_train.ipynb #13ddaea1
+def _fit_args(self: OmniMotion, steps, checkpoint_dir, resume, callback):
+    "`fit`'s arguments checked: (the total steps, the checkpoint file or None)."
+    steps = self.config['steps'] if steps is None else _whole(steps, 'steps', 0)
+    if resume not in (True, False, 'force'): raise ValueError(f"resume must be True, False or 'force', got {resume!r}")
+    if callback is not None and not callable(callback): raise ValueError(f"callback must be callable, got a {type(callback).__name__}")
+    return steps, (None if checkpoint_dir is None else Path(checkpoint_dir) / 'last.pt')
+
+def _blown_up(self: OmniMotion, e, ckpt) -> FloatingPointError:
+    "The error `fit` raises after a NaN, once the model is back at its last good state: what was kept and what to lower."
+    where = f"the last good checkpoint {ckpt} is kept" if ckpt is not None and ckpt.exists() else "no checkpoint was written"
+    lrs = ", ".join(f"{k}={self.config[k]:g}" for k in self.config if k.startswith('lr_') and k != 'lr_halve_every')
+    return FloatingPointError(f"{e}. Training stopped; the model is back at step {self.step}, its last good state, and {where}. "
+                              f"Lower the learning rates ({lrs}), e.g. ten times.")
+
 # %% ../nbs/09_train.ipynb #6ca00e11
 @patch
 def fit(self: OmniMotion,
@@ -468,10 +496,7 @@ def fit(self: OmniMotion,
         callback=None,         # called as callback(step, logs) after every step (e.g. a live plot)
        ) -> OmniMotion:
     "Fit the model to its video."
-    steps = self.config['steps'] if steps is None else _whole(steps, 'steps', 0)
-    if resume not in (True, False, 'force'): raise ValueError(f"resume must be True, False or 'force', got {resume!r}")
-    if callback is not None and not callable(callback): raise ValueError(f"callback must be callable, got a {type(callback).__name__}")
-    ckpt = None if checkpoint_dir is None else Path(checkpoint_dir) / 'last.pt'
+    steps, ckpt = _fit_args(self, steps, checkpoint_dir, resume, callback)
     if ckpt is not None and resume and ckpt.exists(): _resume(self, ckpt, resume)
     if bad := _nonfinite(self): raise FloatingPointError(f"parameters {bad[:3]} are NaN or infinite before training; load a good model or start afresh")
     self._prepare_flows(progress)
@@ -484,10 +509,7 @@ def fit(self: OmniMotion,
                 if bad := _nonfinite(self): raise FloatingPointError(f"parameters {bad[:3]} became NaN or infinite at step {self.step}")
             except FloatingPointError as e:
                 self.load_state_dict(good)
-                where = f"the last good checkpoint {ckpt} is kept" if ckpt is not None and ckpt.exists() else "no checkpoint was written"
-                lrs = ", ".join(f"{k}={self.config[k]:g}" for k in self.config if k.startswith('lr_') and k != 'lr_halve_every')
-                raise FloatingPointError(f"{e}. Training stopped; the model is back at step {self.step}, its last good state, and {where}. "
-                                         f"Lower the learning rates ({lrs}), e.g. ten times.") from None
+                raise _blown_up(self, e, ckpt) from None
             bar.update(1)
             if self.step % 10 == 0: bar.set_postfix(loss=f"{logs['loss']:.3f}", flow_px=f"{logs['flow']:.2f}")
             if callback is not None: callback(self.step, logs)
