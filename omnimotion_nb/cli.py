@@ -15,7 +15,7 @@ from .data import check_queries
 from .synthetic import make_scene
 
 # %% auto #0
-__all__ = ['METHODS', 'DEMO_STEPS', 'demo_clip', 'run_track', 'main']
+__all__ = ['METHODS', 'DEMO_STEPS', 'DEMO_LR_HALVE_EVERY', 'demo_clip', 'run_track', 'main']
 
 # %% ../nbs/12_cli.ipynb #1cdc8aa7
 from .evaluate import TRACKERS
@@ -25,7 +25,7 @@ def demo_clip():
     "The bundled default clip: the package's default synthetic scene (24 frames, 96 x 128), with its ground truth."
     return make_scene()
 
-DEMO_STEPS = 2500   # the demo's fit: half the `cpu` preset's steps, under 5 minutes on 2 cores; this clip needs no more (bench/RESULTS.md)
+DEMO_STEPS, DEMO_LR_HALVE_EVERY = 2500, 1000   # the demo's fit: half the `cpu` preset's schedule, under 5 minutes on 2 cores (bench/RESULTS.md)
 
 def _load_queries(path, video):
     "Queries from a .npy/.npz (key `queries`) or a .csv/.txt of rows t,x,y."
@@ -81,7 +81,7 @@ def _track_queries(queries, scene, video_arr, grid, query_frame):
     return q
 
 # %% ../nbs/12_cli.ipynb #1e816540
-def _run_method(method, video_arr, q, out: Path, preset, steps, device, seed, progress, resume, t0: float):
+def _run_method(method, video_arr, q, out: Path, preset, steps, device, seed, progress, resume, t0: float, overrides={}):
     "(tracks, occluded, what the summary adds about the fit) of the queries `q` by `method`."
     if method != 'omnimotion':
         from omnimotion_nb.evaluate import make_tracker
@@ -89,7 +89,7 @@ def _run_method(method, video_arr, q, out: Path, preset, steps, device, seed, pr
         return tracks, occluded, {}
     from omnimotion_nb.train import OmniMotion
     model = OmniMotion(video_arr, preset=preset, device=device, seed=seed, flow_cache=out / 'flow_cache',
-                       **({} if steps is None else dict(steps=steps)))   # in the config, so its fractions follow
+                       **({} if steps is None else dict(steps=steps)), **overrides)   # in the config, so its fractions follow
     model.fit(checkpoint_dir=out / 'checkpoints', progress=progress, resume=resume)
     model.save(out / 'model.pt')
     t1 = time.time()
@@ -131,11 +131,13 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
     device, out = _checked_track_args(method, steps, device, out)
     t0 = time.time()
     video_arr, scene, source = _track_input(video, demo, max_frames, size)
-    if demo and steps is None and preset == 'cpu': steps = DEMO_STEPS
+    demo_fit = demo and steps is None and preset == 'cpu'      # the demo's shorter schedule, unless told otherwise
+    if demo_fit: steps = DEMO_STEPS
     T, H, W = video_arr.shape[:3]
     q = _track_queries(queries, scene, video_arr, grid, query_frame)
     summary = dict(source=source, frames=T, height=H, width=W, method=method, n_queries=len(q))
-    tracks, occluded, fit = _run_method(method, video_arr, q, out, preset, steps, device, seed, progress, resume, t0)
+    tracks, occluded, fit = _run_method(method, video_arr, q, out, preset, steps, device, seed, progress, resume, t0,
+                                        dict(lr_halve_every=DEMO_LR_HALVE_EVERY) if demo_fit else {})
     summary.update(fit)
     summary['seconds'] = round(time.time() - t0, 1)
     summary['fraction_occluded'] = round(float(np.mean(occluded)), 3)
