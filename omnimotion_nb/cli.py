@@ -15,7 +15,7 @@ from .data import check_queries
 from .synthetic import make_scene
 
 # %% auto #0
-__all__ = ['METHODS', 'DEMO_STEPS', 'DEMO_LR_HALVE_EVERY', 'demo_clip', 'run_track', 'main']
+__all__ = ['METHODS', 'DEMO_FIT', 'demo_clip', 'run_track', 'main']
 
 # %% ../nbs/12_cli.ipynb #1cdc8aa7
 from .evaluate import TRACKERS
@@ -25,7 +25,7 @@ def demo_clip():
     "The bundled default clip: the package's default synthetic scene (24 frames, 96 x 128), with its ground truth."
     return make_scene()
 
-DEMO_STEPS, DEMO_LR_HALVE_EVERY = 2500, 1000   # the demo's fit: half the `cpu` preset's schedule, under 5 minutes on 2 cores (bench/RESULTS.md)
+DEMO_FIT = dict(steps=2500, lr_halve_every=1000)   # the demo's fit: half the `cpu` preset's schedule, under 5 minutes on 2 cores (bench/RESULTS.md)
 
 def _load_queries(path, video):
     "Queries from a .npy/.npz (key `queries`) or a .csv/.txt of rows t,x,y."
@@ -131,13 +131,12 @@ def run_track(video=None,              # a path, an array, or None with demo=Tru
     device, out = _checked_track_args(method, steps, device, out)
     t0 = time.time()
     video_arr, scene, source = _track_input(video, demo, max_frames, size)
-    demo_fit = demo and steps is None and preset == 'cpu'      # the demo's shorter schedule, unless told otherwise
-    if demo_fit: steps = DEMO_STEPS
+    demo_fit = DEMO_FIT if demo and steps is None and preset == 'cpu' else {}   # the demo's shorter schedule, unless told otherwise
     T, H, W = video_arr.shape[:3]
     q = _track_queries(queries, scene, video_arr, grid, query_frame)
     summary = dict(source=source, frames=T, height=H, width=W, method=method, n_queries=len(q))
     tracks, occluded, fit = _run_method(method, video_arr, q, out, preset, steps, device, seed, progress, resume, t0,
-                                        dict(lr_halve_every=DEMO_LR_HALVE_EVERY) if demo_fit else {})
+                                        demo_fit)
     summary.update(fit)
     summary['seconds'] = round(time.time() - t0, 1)
     summary['fraction_occluded'] = round(float(np.mean(occluded)), 3)
@@ -158,7 +157,7 @@ def _add_track_command(sub):
     "The `track` subcommand and its options."
     t = sub.add_parser('track', help="fit a clip and track points through it")
     t.add_argument('video', nargs='?', help="video file or image folder (omit with --demo)")
-    t.add_argument('--demo', action='store_true', help=f"use the bundled synthetic demo clip (scored against its truth; {DEMO_STEPS} training steps unless --steps)")
+    t.add_argument('--demo', action='store_true', help=f"use the bundled synthetic demo clip (scored against its truth; {DEMO_FIT['steps']} training steps unless --steps)")
     t.add_argument('--out', default='omnimotion_out', help="output folder (default: omnimotion_out)")
     t.add_argument('--method', default='omnimotion', choices=METHODS)
     t.add_argument('--preset', default='cpu', help="OmniMotion preset: tiny, cpu, gpu, paper-schedule (default cpu)")
