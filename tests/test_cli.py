@@ -52,3 +52,17 @@ def test_evaluate_one_video_fast_method(tmp_path):
     res = json.loads(out.read_text())
     assert set(res["videos"]) == {"2"} and 0 <= res["videos"]["2"]["AJ"] <= 1
     assert (tmp_path / "pred" / "2.npz").exists()
+
+
+def test_demo_fits_its_own_schedule_unless_told(monkeypatch, tmp_path):
+    "The demo fits `DEMO_FIT` (steps and lr schedule together); `--steps` or another preset leaves the preset's own."
+    from omnimotion_nb import cli
+    seen = []
+    def fake_fit(method, video_arr, q, out, preset, steps, device, seed, progress, resume, t0, overrides={}):
+        seen.append((preset, steps, dict(overrides)))
+        return np.zeros((len(q), len(video_arr), 2), np.float32), np.zeros((len(q), len(video_arr)), bool), {}
+    monkeypatch.setattr(cli, '_run_method', fake_fit)
+    cli.run_track(demo=True, out=tmp_path / 'a', progress=False)
+    cli.run_track(demo=True, out=tmp_path / 'b', steps=7, progress=False)
+    cli.run_track(demo=True, out=tmp_path / 'c', preset='tiny', progress=False)
+    assert seen == [('cpu', None, cli.DEMO_FIT), ('cpu', 7, {}), ('tiny', None, {})]
