@@ -64,6 +64,7 @@ class OptimConfig:
     vis_pairs: int = 4          # its batch: pairs of neighbouring frames x pixels (half hidden, half visible)
     vis_points: int = 64
     hard_fraction: float = 0.5  # share of each batch drawn where the flow error is largest
+    coarse_until: float = 0.0   # coarse to fine: for this fraction of the steps, half the pixels and half the ray samples
     mask_near: float = 0.25     # nearest samples made transparent (a fraction of them) ...
     mask_near_until: float = 0.25   # ... for this fraction of the steps (the official code's trick, `06_render`)
     checkpoint_every: int = 500
@@ -212,7 +213,7 @@ def _whole(v, name: str, least: int = 1) -> int:
 
 # %% ../nbs/09_train.ipynb #d52af1e5
 _COUNTS = ('steps', 'n_pairs', 'n_points', 'n_samples', 'latent_dim', 'checkpoint_every', 'lr_halve_every', 'window')  # >= 1
-_FRACTIONS = ('hard_fraction', 'occlusion_threshold', 'match_trust', 'mask_near', 'mask_near_until')           # in [0, 1]
+_FRACTIONS = ('hard_fraction', 'occlusion_threshold', 'match_trust', 'mask_near', 'mask_near_until', 'coarse_until')           # in [0, 1]
 _OPTIONAL = ('matches', 'chunk_samples', 'window', 'flow_weights')                                               # None is valid
 
 def _check_settings(config: dict, defaults: dict):
@@ -271,18 +272,26 @@ def _smoothness_term(self: OmniMotion, out, t_i):
     x_prev, x_next = both.chunk(2)
     return smoothness_loss(x_prev, out['x'][:s][inner], x_next)
 
+# %% ../nbs/09_train.ipynb #876fb967
+def _batch_shape(self: OmniMotion) -> tuple:
+    "(pixels per pair, samples per ray) of the current step: half of each in the coarse phase, then the preset's."
+    c = self.config
+    if self.step < c['coarse_until'] * c['steps']: return max(1, c['n_points'] // 2), max(2, c['n_samples'] // 2)
+    return c['n_points'], c['n_samples']
+
+
 # %% ../nbs/09_train.ipynb #13dc0973
 @patch
 def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
     """Compute every loss term on `batch` (pairs, pixels), or on a freshly sampled one.
     Returns (total loss, logs, (pairs, pixels, per-example flow errors))."""
-    c = self.config
-    pairs, pix = self.sampler.sample(c['n_pairs'], c['n_points'], generator) if batch is None else batch
+    c, (n_points, n_samples) = self.config, _batch_shape(self)
+    pairs, pix = self.sampler.sample(c['n_pairs'], n_points, generator) if batch is None else batch
     i, j = self.pairs_t[pairs, 0], self.pairs_t[pairs, 1]
     B, P = pix.shape
     xy = torch.stack([pix % self.W, pix // self.W], -1).float().reshape(-1, 2)
     t_i = i[:, None].expand(B, P).reshape(-1); t_j = j[:, None].expand(B, P).reshape(-1)
-    out = render_rays(self.bij, self.volume, xy, t_i, self.size, c['n_samples'], c['near'], c['far'],
+    out = render_rays(self.bij, self.volume, xy, t_i, self.size, n_samples, c['near'], c['far'],
                       stratified=True, generator=generator, targets=t_j[:, None], amp=amp,
                       mask_near=c['mask_near'] if self.step < c['mask_near_until'] * c['steps'] else 0.0)
     target = self._targets(pairs, pix).reshape(-1, 2)
@@ -340,7 +349,7 @@ def train_step(self: OmniMotion) -> dict:
     _set_lr(self)
     c = self.config
     amp = bool(c['amp']) and self.device.type == 'cuda'
-    pairs, pix = self.sampler.sample(c['n_pairs'], c['n_points'], self.gen)
+    pairs, pix = self.sampler.sample(c['n_pairs'], _batch_shape(self)[0], self.gen)
     n = _n_chunks(self, pairs, pix)
     self.opt.zero_grad(set_to_none=True)
     logs, errors = {}, []
