@@ -272,7 +272,7 @@ def _smoothness_term(self: OmniMotion, out, t_i):
     x_prev, x_next = both.chunk(2)
     return smoothness_loss(x_prev, out['x'][:s][inner], x_next)
 
-# %% ../nbs/09_train.ipynb #876fb967
+# %% ../nbs/09_train.ipynb #729ebf84
 def _batch_shape(self: OmniMotion) -> tuple:
     "(pixels per pair, samples per ray) of the current step: half of each in the coarse phase, then the preset's."
     c = self.config
