@@ -338,7 +338,7 @@ def _n_chunks(self: OmniMotion, pairs, pix) -> int:
     # on a CPU one huge batch runs slower than the same work in pieces (bench/profile_step.py); gradients accumulate
     c = self.config
     if self.device.type == 'cuda' or not c['chunk_samples']: return 1
-    return min(len(pairs), math.ceil(pix.numel() * c['n_samples'] / c['chunk_samples']))
+    return min(len(pairs), math.ceil(pix.numel() * _batch_shape(self)[1] / c['chunk_samples']))   # this step's samples per ray
 
 # %% ../nbs/09_train.ipynb #910ddfe9
 @patch
