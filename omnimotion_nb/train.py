@@ -94,7 +94,7 @@ class TrackConfig:
     occlusion_threshold: float = 0.5   # weight in front of a point above which it is hidden
     roundtrip_px: float = 4.0   # round trip missing the query by more than this (pixels of the fitted frames): hidden
     appearance_tol: float = 0.12    # the colour check of 'depth+appearance'
-    snap_px: float = 4.0        # a fitted flow within this many pixels of the fit's position replaces it (0: the fit's own)
+    snap_px: float = 8.0        # a fitted flow within this many pixels of the fit's position replaces it (0: the fit's own)
 
 # %% ../nbs/09_train.ipynb #cc9e63a0
 def make_preset(model: dict = {}, optim: dict = {}, flow: dict = {}, track: dict = {}) -> dict:
@@ -565,7 +565,8 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
     'depth+roundtrip' (default: the paper's depth test, plus `08_occlusion`'s round trip: the surface frame j shows at
     the tracked pixel, mapped back to the query frame, misses the query by more than `roundtrip_px`), 'depth' (the
     paper's test alone) or 'depth+appearance' (the depth test plus the colour check of `08_occlusion`). `snap_px` > 0:
-    a fitted flow within that many pixels of the fit's position replaces it (`08a_refine`). None: the config's."""
+    a fitted flow within that many pixels of the fit's position replaces it (`08a_refine`); the occlusion tests run
+    at the fit's own positions, so they do not depend on `snap_px`. None: the config's."""
     q = check_queries(queries, self.video.shape)
     mode, thr, tau, snap = _track_options(self, chunk, occlusion_threshold, occlusion, roundtrip_px, snap_px)
     frames = blur_video(self.video_t) if mode == 'depth+appearance' else None
@@ -581,8 +582,8 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
         out = render_rays(self.bij, self.volume, qq[:, 1:], qq[:, 0].long(), self.size, c['n_samples'], c['near'], c['far'],
                           targets=ts[None].expand(n, -1))
         xy, depth = out['xy_targets'], out['depth_targets']                     # n x T x 2, n x T
+        o = _occluded(self, qq, xy, depth, mode, thr, tau, frames)     # where the model put the point, with its depth
         if snap: xy = torch.as_tensor(snap_to_flow(xy.cpu().numpy(), flow_xy[s:s + n], valid[s:s + n], snap)[0], device=self.device)
-        o = _occluded(self, qq, xy, depth, mode, thr, tau, frames)
         own = qq[:, 0].long()
         xy[torch.arange(n), own] = qq[:, 1:]; o[torch.arange(n), own] = False
         tracks[s:s + n], occ[s:s + n] = xy.cpu().numpy(), o.cpu().numpy()

@@ -65,6 +65,19 @@ def test_snap_to_the_fitted_flows(fitted, scene):
     np.testing.assert_array_equal(snapped[0][far], own[0][far])
     with pytest.raises(ValueError, match='snap_px'): fitted.track(q, snap_px=-1)
 
+def test_refining_never_changes_occlusion(fitted, scene):
+    "The occlusion tests run where the model put the point: flows that would take every track out of the frame, snapped to, hide nothing."
+    from omnimotion_nb.flow import PairFlows
+    pf, q = fitted._flows, scene.queries
+    fitted._flows = PairFlows(pf.pairs, np.full(pf.flows.shape, 500, np.float32), np.ones(pf.masks.shape, bool))
+    try: moved = fitted.track(q, snap_px=1e4)
+    finally: fitted._flows = pf
+    own = fitted.track(q, snap_px=0)
+    others = np.ones(moved[1].shape, bool); others[np.arange(len(q)), q[:, 0].astype(int)] = False
+    assert (moved[0][others] > 400).all()               # every track was moved far outside the frame
+    np.testing.assert_array_equal(moved[1], own[1])     # and hidden exactly where the fit's own positions are
+
+
 def test_bad_input_is_refused(fitted, scene):
     with pytest.raises(ValueError, match='outside'): fitted.track(np.array([[0, 64.5, 3]]))
     with pytest.raises(ValueError, match='query frames'): fitted.track(np.array([[8, 3, 3]]))
