@@ -10,7 +10,7 @@ import numpy as np
 from .flow import PairFlows, sample_flow   # taught in 02_flow
 
 # %% auto #0
-__all__ = ['flow_positions', 'snap_to_flow']
+__all__ = ['flow_positions', 'snap_to_flow', 'carry_corrections']
 
 # %% ../nbs/08a_refine.ipynb #cb7f2083
 def flow_positions(pf: PairFlows,     # the fitted flows (`02_flow`)
@@ -36,3 +36,22 @@ def snap_to_flow(xy,            # the model's tracks, n x T x 2 pixels
     "Tracks moved to the flow's positions where these are valid and within `snap_px` of the model's; and where they moved."
     close = np.asarray(valid) & (np.linalg.norm(np.asarray(flow_xy) - np.asarray(xy), axis=-1) <= snap_px)
     return np.where(close[..., None], flow_xy, xy).astype(np.float32), close
+
+# %% ../nbs/08a_refine.ipynb #83013f12
+def carry_corrections(xy,                # the model's tracks, n x T x 2 pixels
+                      known_xy, known,   # positions (n x T x 2) read where `known` (n x T bool): refined frames, the query's
+                      half_life: float): # h, frames (> 0)
+    "The model's tracks moved by the corrections `known_xy - xy` of the known frames: interpolated between them, halved every `half_life` frames beyond."
+    xy, known_xy, known = np.asarray(xy, np.float32), np.asarray(known_xy, np.float32), np.asarray(known, bool)
+    n, T = known.shape
+    e = np.where(known[..., None], known_xy - xy, 0)
+    t = np.broadcast_to(np.arange(T), (n, T))
+    a = np.maximum.accumulate(np.where(known, t, -1), axis=1)                  # the last known frame at or before j (-1: none)
+    b = np.minimum.accumulate(np.where(known, t, T)[:, ::-1], axis=1)[:, ::-1] # the first at or after j (T: none)
+    e_a, e_b = (np.take_along_axis(e, np.clip(k, 0, T - 1)[..., None], 1) for k in (a, b))
+    w = ((t - a) / np.maximum(b - a, 1))[..., None]
+    has_a, has_b = (a >= 0)[..., None], (b < T)[..., None]
+    fix = np.where(has_a & has_b, (1 - w) * e_a + w * e_b,
+          np.where(has_b, e_b * 0.5 ** ((b - t) / half_life)[..., None],
+          np.where(has_a, e_a * 0.5 ** ((t - a) / half_life)[..., None], 0)))
+    return np.where(known[..., None], known_xy, xy + fix).astype(np.float32)

@@ -23,7 +23,7 @@ from .render import render_rays
 from .losses import (flow_loss, flow_errors, photometric_loss, smoothness_loss, depth_range_loss,
                                   distortion_loss, visibility_loss, HardExampleSampler)
 from .occlusion import weight_in_front, occlusion_decision, roundtrip_error, outside_frame, blur_video, appearance_changed
-from .refine import flow_positions, snap_to_flow
+from .refine import flow_positions, snap_to_flow, carry_corrections
 from .data import check_queries
 
 # %% auto #0
@@ -95,6 +95,7 @@ class TrackConfig:
     roundtrip_px: float = 4.0   # round trip missing the query by more than this (pixels of the fitted frames): hidden
     appearance_tol: float = 0.12    # the colour check of 'depth+appearance'
     snap_px: float = 8.0        # a fitted flow within this many pixels of the fit's position replaces it (0: the fit's own)
+    carry_half_life: float = 3.0    # the refined frames' corrections carried to the others, halved every this many frames (0: off)
 
 # %% ../nbs/09_train.ipynb #cc9e63a0
 def make_preset(model: dict = {}, optim: dict = {}, flow: dict = {}, track: dict = {}) -> dict:
@@ -251,12 +252,13 @@ def _check_setup(self: OmniMotion):
     if pf is not None and (not hasattr(pf, 'flows') or pf.flows.shape[1:3] != (self.H, self.W) or np.max(pf.pairs) >= self.T):
         raise ValueError(f"flows must be the PairFlows (02_flow) of this {self.T}-frame {self.W} x {self.H} video")
 
-def _check_track_options(self: OmniMotion, chunk, occlusion_threshold, roundtrip_px, snap_px=None):
+def _check_track_options(self: OmniMotion, chunk, occlusion_threshold, roundtrip_px, snap_px=None, carry_half_life=None):
     _whole(chunk, 'chunk', 1)
     if occlusion_threshold is not None and not (isinstance(occlusion_threshold, (int, float, np.number)) and 0 <= occlusion_threshold <= 1):
         raise ValueError(f"occlusion_threshold must be a number in [0, 1], got {occlusion_threshold!r}")
     if roundtrip_px is not None and not (isinstance(roundtrip_px, (int, float, np.number)) and roundtrip_px > 0): raise ValueError(f"roundtrip_px must be positive, got {roundtrip_px!r}")
     if snap_px is not None and not (isinstance(snap_px, (int, float, np.number)) and not isinstance(snap_px, bool) and 0 <= snap_px < float('inf')): raise ValueError(f"snap_px must be a number of pixels >= 0 (0: off), got {snap_px!r}")
+    if carry_half_life is not None and not (isinstance(carry_half_life, (int, float, np.number)) and not isinstance(carry_half_life, bool) and 0 <= carry_half_life < float('inf')): raise ValueError(f"carry_half_life must be a number of frames >= 0 (0: off), got {carry_half_life!r}")
     if self.step == 0: warnings.warn("tracking with an untrained model (step 0): call fit() first", stacklevel=3)
 
 # %% ../nbs/09_train.ipynb #c672dc7f
@@ -530,15 +532,16 @@ def fit(self: OmniMotion,
     return self
 
 # %% ../nbs/09_train.ipynb #2496aa53
-def _track_options(self: OmniMotion, chunk, occlusion_threshold, occlusion, roundtrip_px, snap_px):
-    "The tracking settings (occlusion test, its threshold, the round trip's and the refinement's pixels): the arguments, else the config's."
-    _check_track_options(self, chunk, occlusion_threshold, roundtrip_px, snap_px)
+def _track_options(self: OmniMotion, chunk, occlusion_threshold, occlusion, roundtrip_px, snap_px, carry_half_life):
+    "The tracking settings (occlusion test, its threshold, the round trip's and the refinement's pixels, its carry): the arguments, else the config's."
+    _check_track_options(self, chunk, occlusion_threshold, roundtrip_px, snap_px, carry_half_life)
     c = self.config
     mode = occlusion or c['occlusion']
     modes = ('depth', 'depth+appearance', 'depth+roundtrip')
     if mode not in modes: raise ValueError(f"occlusion must be one of {modes}, got {mode!r}")
     given = lambda v, k: c[k] if v is None else v
-    return mode, given(occlusion_threshold, 'occlusion_threshold'), given(roundtrip_px, 'roundtrip_px'), given(snap_px, 'snap_px')
+    return (mode, given(occlusion_threshold, 'occlusion_threshold'), given(roundtrip_px, 'roundtrip_px'), given(snap_px, 'snap_px'),
+            given(carry_half_life, 'carry_half_life'))
 
 # %% ../nbs/09_train.ipynb #b658916f
 def _occluded(self: OmniMotion, qq, xy, depth, mode, thr, tau, frames):
@@ -560,15 +563,17 @@ def _occluded(self: OmniMotion, qq, xy, depth, mode, thr, tau, frames):
 # %% ../nbs/09_train.ipynb #5b27b43f
 @patch
 @torch.no_grad()
-def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, occlusion=None, roundtrip_px=None, snap_px=None):
+def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, occlusion=None, roundtrip_px=None, snap_px=None,
+          carry_half_life=None):
     """Tracks (N x T x 2 pixels) and occlusion (N x T bool) of queries (N x 3 rows (t, x, y)). `occlusion`:
     'depth+roundtrip' (default: the paper's depth test, plus `08_occlusion`'s round trip: the surface frame j shows at
     the tracked pixel, mapped back to the query frame, misses the query by more than `roundtrip_px`), 'depth' (the
     paper's test alone) or 'depth+appearance' (the depth test plus the colour check of `08_occlusion`). `snap_px` > 0:
     a fitted flow within that many pixels of the fit's position replaces it (`08a_refine`); the occlusion tests run
-    at the fit's own positions, so they do not depend on `snap_px`. None: the config's."""
+    at the fit's own positions, and a refined frame is visible; `carry_half_life` > 0: the corrections are carried
+    to the frames not refined (`carry_corrections`). None: the config's."""
     q = check_queries(queries, self.video.shape)
-    mode, thr, tau, snap = _track_options(self, chunk, occlusion_threshold, occlusion, roundtrip_px, snap_px)
+    mode, thr, tau, snap, carry = _track_options(self, chunk, occlusion_threshold, occlusion, roundtrip_px, snap_px, carry_half_life)
     frames = blur_video(self.video_t) if mode == 'depth+appearance' else None
     if snap:                                           # the flows it was fitted to (a loaded model computes them again)
         self._prepare_flows(progress=False)
@@ -583,7 +588,15 @@ def track(self: OmniMotion, queries, chunk: int = 64, occlusion_threshold=None, 
                           targets=ts[None].expand(n, -1))
         xy, depth = out['xy_targets'], out['depth_targets']                     # n x T x 2, n x T
         o = _occluded(self, qq, xy, depth, mode, thr, tau, frames)     # where the model put the point, with its depth
-        if snap: xy = torch.as_tensor(snap_to_flow(xy.cpu().numpy(), flow_xy[s:s + n], valid[s:s + n], snap)[0], device=self.device)
+        if snap:
+            fit = xy.cpu().numpy()
+            refined, known = snap_to_flow(fit, flow_xy[s:s + n], valid[s:s + n], snap)
+            o &= ~torch.as_tensor(known, device=self.device)   # seen there: the flow's cycle check held and the fit agrees
+            if carry:                                  # the query's own frame is known too, with no error
+                rows, own_t = np.arange(n), q[s:s + n, 0].astype(int)
+                known[rows, own_t], refined[rows, own_t] = True, q[s:s + n, 1:]
+                refined = carry_corrections(fit, refined, known, carry)
+            xy = torch.as_tensor(refined, device=self.device)
         own = qq[:, 0].long()
         xy[torch.arange(n), own] = qq[:, 1:]; o[torch.arange(n), own] = False
         tracks[s:s + n], occ[s:s + n] = xy.cpu().numpy(), o.cpu().numpy()

@@ -211,6 +211,7 @@ CASES = [
     Case('track', "occlusion='bogus'", lambda c: c.model.track(c.q, occlusion='bogus'), 'occlusion must be'),
     Case('track', 'occlusion_threshold=2', lambda c: c.model.track(c.q, occlusion_threshold=2), 'occlusion_threshold'),
     Case('track', 'snap_px=-1', lambda c: c.model.track(c.q, snap_px=-1), 'snap_px'),
+    Case('track', 'carry_half_life=-1', lambda c: c.model.track(c.q, carry_half_life=-1), 'carry_half_life'),
     Case('track', 'an untrained model', lambda c: OmniMotion(V(c), preset='tiny').track(c.q), 'untrained', 'warning'),
     Case('track_dense', 'stride=0', lambda c: c.model.track_dense(stride=0), 'stride'),
     Case('track_dense', 'frame 99 of 8', lambda c: c.model.track_dense(t=99), 'outside'),

@@ -56,7 +56,7 @@ def test_snap_to_the_fitted_flows(fitted, scene):
     "track(snap_px=tau): the fitted flow's position where it is valid and within tau of the fit's, the fit's elsewhere."
     from omnimotion_nb.refine import flow_positions
     q = scene.queries
-    own, snapped = fitted.track(q, snap_px=0), fitted.track(q, snap_px=3.0)
+    own, snapped = fitted.track(q, snap_px=0), fitted.track(q, snap_px=3.0, carry_half_life=0)
     fxy, valid = flow_positions(fitted._flows, q[:, 0], q[:, 1:], fitted.T)
     close = valid & (np.linalg.norm(fxy - own[0], axis=-1) <= 3.0)
     assert close.any() and (~close).any()              # the test must see both cases
@@ -65,17 +65,42 @@ def test_snap_to_the_fitted_flows(fitted, scene):
     np.testing.assert_array_equal(snapped[0][far], own[0][far])
     with pytest.raises(ValueError, match='snap_px'): fitted.track(q, snap_px=-1)
 
-def test_refining_never_changes_occlusion(fitted, scene):
-    "The occlusion tests run where the model put the point: flows that would take every track out of the frame, snapped to, hide nothing."
+def test_corrections_carried_to_frames_not_refined(fitted, scene):
+    "track(carry_half_life=h): refined frames as before, every other frame moved by `carry_corrections` of the fit's own."
+    from omnimotion_nb.refine import flow_positions, carry_corrections
+    q = scene.queries; rows, own_t = np.arange(len(q)), q[:, 0].astype(int)
+    own, refined = fitted.track(q, snap_px=3.0, carry_half_life=0), fitted.track(q, snap_px=3.0)
+    carried = fitted.track(q, snap_px=3.0, carry_half_life=2.0)
+    fit = fitted.track(q, snap_px=0)[0]
+    fxy, valid = flow_positions(fitted._flows, q[:, 0], q[:, 1:], fitted.T)
+    close = valid & (np.linalg.norm(fxy - fit, axis=-1) <= 3.0)
+    known = close.copy(); known[rows, own_t] = True
+    np.testing.assert_allclose(carried[0][close], fxy[close], atol=1e-5)           # refined frames: the flow's, as before
+    expect = carry_corrections(fit, np.where(close[..., None], fxy, q[:, None, 1:]), known, 2.0)
+    np.testing.assert_allclose(carried[0], expect, atol=1e-4)
+    moved = np.linalg.norm(carried[0] - own[0], axis=-1) > 1e-3
+    assert (moved & ~known).any() and not (moved & known).any()                  # only frames not refined move
+    np.testing.assert_array_equal(carried[1], own[1])                             # and occlusion does not change
+    assert fitted.config['carry_half_life'] > 0 and np.array_equal(refined[0], fitted.track(q, snap_px=3.0, carry_half_life=fitted.config['carry_half_life'])[0])
+    with pytest.raises(ValueError, match='carry_half_life'): fitted.track(q, carry_half_life=-1)
+
+def test_refined_frames_visible_others_as_tested(fitted, scene):
+    "Occlusion is tested where the model put the point: refined frames are visible, the others keep the fit's verdict however far the refinement moved them."
     from omnimotion_nb.flow import PairFlows
+    from omnimotion_nb.refine import flow_positions
     pf, q = fitted._flows, scene.queries
-    fitted._flows = PairFlows(pf.pairs, np.full(pf.flows.shape, 500, np.float32), np.ones(pf.masks.shape, bool))
-    try: moved = fitted.track(q, snap_px=1e4)
+    masks = np.random.default_rng(0).random(pf.masks.shape) < 0.5     # half the pixels pass the check
+    fitted._flows = PairFlows(pf.pairs, np.full(pf.flows.shape, 500, np.float32), masks)
+    try:
+        moved = fitted.track(q, snap_px=1e4)
+        _, refined = flow_positions(fitted._flows, q[:, 0], q[:, 1:], fitted.T)
     finally: fitted._flows = pf
     own = fitted.track(q, snap_px=0)
     others = np.ones(moved[1].shape, bool); others[np.arange(len(q)), q[:, 0].astype(int)] = False
-    assert (moved[0][others] > 400).all()               # every track was moved far outside the frame
-    np.testing.assert_array_equal(moved[1], own[1])     # and hidden exactly where the fit's own positions are
+    assert own[1][refined].any() and (moved[0][refined] > 400).all()  # refined frames: far outside the frame, some hidden to the fit
+    carried = others & ~refined & (np.linalg.norm(moved[0] - own[0][..., :2], axis=-1) > 50)
+    assert carried.any() and own[1][carried].any()      # frames not refined but carried far, some of them hidden
+    np.testing.assert_array_equal(moved[1], own[1] & ~refined)   # visible where refined, as tested at the fit's positions elsewhere
 
 
 def test_bad_input_is_refused(fitted, scene):
