@@ -42,6 +42,7 @@ def carry_corrections(xy,                # the model's tracks, n x T x 2 pixels
                       known_xy, known,   # positions (n x T x 2) read where `known` (n x T bool): refined frames, the query's
                       half_life: float): # h, frames (> 0)
     "The model's tracks moved by the corrections `known_xy - xy` of the known frames: interpolated between them, halved every `half_life` frames beyond."
+    if not half_life > 0: raise ValueError(f"half_life must be a number of frames > 0, got {half_life!r}")
     xy, known_xy, known = np.asarray(xy, np.float32), np.asarray(known_xy, np.float32), np.asarray(known, bool)
     n, T = known.shape
     e = np.where(known[..., None], known_xy - xy, 0)
