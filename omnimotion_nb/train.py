@@ -252,13 +252,17 @@ def _check_setup(self: OmniMotion):
     if pf is not None and (not hasattr(pf, 'flows') or pf.flows.shape[1:3] != (self.H, self.W) or np.max(pf.pairs) >= self.T):
         raise ValueError(f"flows must be the PairFlows (02_flow) of this {self.T}-frame {self.W} x {self.H} video")
 
+def _off_or_amount(v, name: str, unit: str):
+    "None (the config's), or a finite number >= 0 (0: off); anything else, a clear error."
+    if v is not None and not (isinstance(v, (int, float, np.number)) and not isinstance(v, bool) and 0 <= v < float('inf')):
+        raise ValueError(f"{name} must be a number of {unit} >= 0 (0: off), got {v!r}")
+
 def _check_track_options(self: OmniMotion, chunk, occlusion_threshold, roundtrip_px, snap_px=None, carry_half_life=None):
     _whole(chunk, 'chunk', 1)
     if occlusion_threshold is not None and not (isinstance(occlusion_threshold, (int, float, np.number)) and 0 <= occlusion_threshold <= 1):
         raise ValueError(f"occlusion_threshold must be a number in [0, 1], got {occlusion_threshold!r}")
     if roundtrip_px is not None and not (isinstance(roundtrip_px, (int, float, np.number)) and roundtrip_px > 0): raise ValueError(f"roundtrip_px must be positive, got {roundtrip_px!r}")
-    if snap_px is not None and not (isinstance(snap_px, (int, float, np.number)) and not isinstance(snap_px, bool) and 0 <= snap_px < float('inf')): raise ValueError(f"snap_px must be a number of pixels >= 0 (0: off), got {snap_px!r}")
-    if carry_half_life is not None and not (isinstance(carry_half_life, (int, float, np.number)) and not isinstance(carry_half_life, bool) and 0 <= carry_half_life < float('inf')): raise ValueError(f"carry_half_life must be a number of frames >= 0 (0: off), got {carry_half_life!r}")
+    _off_or_amount(snap_px, 'snap_px', 'pixels'); _off_or_amount(carry_half_life, 'carry_half_life', 'frames')
     if self.step == 0: warnings.warn("tracking with an untrained model (step 0): call fit() first", stacklevel=3)
 
 # %% ../nbs/09_train.ipynb #c672dc7f
