@@ -344,6 +344,21 @@ def chained_pair_flows(video: np.ndarray,  # T x H x W x 3 in [0, 1]
     return PairFlows(pairs, flows, masks)
 
 # %% ../nbs/02_flow.ipynb #61bc8250
+def _mutual_ratio_matches(di: np.ndarray, dj: np.ndarray, ratio: float = 0.8):
+    "Rows a of `di`, b of `dj`: b is a's nearest, a is b's nearest, and b is closer than `ratio` x a's second nearest."
+    # one matrix product per pair (OpenCV's brute-force matcher took most of the flow preparation's time). SIFT
+    # descriptors are small whole numbers, so these squared distances are exact in float32: OpenCV's own
+    d2 = np.maximum((di * di).sum(1)[:, None] + (dj * dj).sum(1)[None] - 2 * (torch.from_numpy(di) @ torch.from_numpy(dj).T).numpy(), 0)
+    rows = np.arange(len(di))
+    best = d2.argmin(1)                                       # the first of equals, as OpenCV keeps
+    first = d2[rows, best].copy()
+    d2[rows, best] = np.inf
+    second = d2.min(1)
+    d2[rows, best] = first
+    dist = lambda sq: np.sqrt(sq).astype(np.float64)         # float32 distances compared in double, as OpenCV's are
+    keep = (dist(first) < ratio * dist(second)) & (d2.argmin(0)[best] == rows)
+    return rows[keep], best[keep]
+
 def descriptor_matches(video: np.ndarray,   # T x H x W x 3 in [0, 1]
                        pairs,                # P x 2 ordered frame pairs (i, j)
                        ratio: float = 0.8,   # Lowe's ratio test: best distance < ratio x second best
@@ -351,7 +366,7 @@ def descriptor_matches(video: np.ndarray,   # T x H x W x 3 in [0, 1]
     "SIFT matches per pair: a list of (xy_i, xy_j), each n x 2 float32 pixel positions, mutual nearest neighbours only."
     video = np.asarray(video, np.float32)
     if video.ndim != 4 or video.shape[-1] != 3: raise ValueError(f"video must be T x H x W x 3, got shape {video.shape}")
-    sift, bf = cv2.SIFT_create(), cv2.BFMatcher(cv2.NORM_L2)
+    sift = cv2.SIFT_create()
     feats = []
     for frame in video:
         kp, des = sift.detectAndCompute(_gray8(frame), None)
@@ -361,11 +376,8 @@ def descriptor_matches(video: np.ndarray,   # T x H x W x 3 in [0, 1]
         (pi, di), (pj, dj) = feats[i], feats[j]
         if di is None or dj is None or len(di) < 2 or len(dj) < 2:
             out.append((np.zeros((0, 2), np.float32), np.zeros((0, 2), np.float32))); continue
-        back = {m.queryIdx: m.trainIdx for m in bf.match(dj, di)}            # j -> i nearest neighbours
-        keep = [(a.queryIdx, a.trainIdx) for a, b in (m for m in bf.knnMatch(di, dj, k=2) if len(m) == 2)
-                if a.distance < ratio * b.distance and back.get(a.trainIdx) == a.queryIdx]
-        k = np.array(keep, np.int64).reshape(-1, 2)
-        out.append((pi[k[:, 0]], pj[k[:, 1]]))
+        a, b = _mutual_ratio_matches(di, dj, ratio)
+        out.append((pi[a], pj[b]))
     return out
 
 # %% ../nbs/02_flow.ipynb #4de89891
