@@ -10,14 +10,27 @@ import numpy as np
 from .flow import PairFlows, sample_flow   # taught in 02_flow
 
 # %% auto #0
-__all__ = ['flow_positions', 'snap_to_flow', 'carry_corrections']
+__all__ = ['invert_flow', 'flow_positions', 'snap_to_flow', 'carry_corrections']
+
+# %% ../nbs/08a_refine.ipynb #b7e2d41c9a3f0e18
+def invert_flow(flow,             # H x W x 2 flow from frame j to frame i
+                target_xy,        # n x 2 pixels of frame i
+                start_xy,         # n x 2 first guesses in frame j
+                iters: int = 5):
+    "The pixels p of frame j that `flow` takes onto `target_xy` (p + flow(p) = target), by fixed-point steps; and how far they miss."
+    target_xy, p = np.asarray(target_xy, np.float32), np.asarray(start_xy, np.float32)
+    for _ in range(iters): p = target_xy - sample_flow(flow, p)
+    return p, np.linalg.norm(p + sample_flow(flow, p) - target_xy, axis=-1)
 
 # %% ../nbs/08a_refine.ipynb #cb7f2083
 def flow_positions(pf: PairFlows,     # the fitted flows (`02_flow`)
                    q_t, q_xy,         # queries: frames (n) and pixels (n x 2)
-                   n_frames: int):    # T
-    """Where the flows of `pf` take each query in every frame: positions (n x T x 2) and `valid` (n x T), True where
-    the pair (query frame, frame j) is in `pf` and its cycle check holds at the query."""
+                   n_frames: int,     # T
+                   both_ways: bool = True,   # average with the inverted backward flow where that holds
+                   tol: float = 0.5): # the inversion must land within this many pixels of the query
+    """Where the flows of `pf` take each query in every frame: positions (n x T x 2), averaged with the inverted backward
+    flow's where `both_ways` and that holds, and `valid` (n x T), True where the pair (query frame, frame j) is in `pf`
+    and its cycle check holds at the query."""
     q_t, q_xy = np.asarray(q_t).astype(int), np.asarray(q_xy, np.float32)
     pos, valid = np.zeros((len(q_t), n_frames, 2), np.float32), np.zeros((len(q_t), n_frames), bool)
     for i in np.unique(q_t):
@@ -27,6 +40,12 @@ def flow_positions(pf: PairFlows,     # the fitted flows (`02_flow`)
             flow, mask = pf.get(i, j)
             pos[rows, j] = q_xy[rows] + sample_flow(flow, q_xy[rows])
             valid[rows, j] = sample_flow(np.asarray(mask, np.float32)[..., None], q_xy[rows])[:, 0] > 0.5
+            if both_ways and (j, i) in pf:                # the same correspondence, measured from frame j
+                back, back_mask = pf.get(j, i)
+                p, miss = invert_flow(back, q_xy[rows], pos[rows, j])
+                inside = (p >= 0).all(-1) & (p[:, 0] <= back.shape[1] - 1) & (p[:, 1] <= back.shape[0] - 1)
+                agree = inside & (miss < tol) & (sample_flow(np.asarray(back_mask, np.float32)[..., None], p)[:, 0] > 0.5)
+                pos[rows[agree], j] = (pos[rows[agree], j] + p[agree]) / 2
     return pos, valid
 
 # %% ../nbs/08a_refine.ipynb #da9c925b
