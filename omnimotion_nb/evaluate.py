@@ -69,7 +69,8 @@ def _work_size(work_size):
 _KEPT_BYTES = {'omnimotion': 30, 'chained-flow': 9}
 # OmniMotion's peak while it prepares them (copies on the way), measured: the peak RSS of preparing DAVIS video 0 (32
 # frames, 992 pairs) at 128, 192 and 256 px was 0.91, 1.42 and 2.11 GB, 44 bytes more per added (pair, pixel).
-# The same runs took 1.5 to 3.7 us per (pair, pixel) (one thread, a 2-core VM with other work on it, 2026-12-02).
+# The same runs took 1.5 to 3.7 us per (pair, pixel) (one thread, a 2-core VM with other work on it, 2026-12-02;
+# before SIFT matching became one matrix product per pair, 2026-12-03: an upper bound since).
 _PEAK_BYTES = {'omnimotion': 44}
 _PREP_SECONDS = 2.5e-6
 
