@@ -8,6 +8,7 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/refine.html.md"""
 from __future__ import annotations
 import numpy as np
 from .flow import PairFlows, sample_flow   # taught in 02_flow
+from .data import outside_frame           # taught in 00_data
 
 # %% auto #0
 __all__ = ['invert_flow', 'flow_positions', 'snap_to_flow', 'carry_corrections']
@@ -43,8 +44,7 @@ def flow_positions(pf: PairFlows,     # the fitted flows (`02_flow`)
             if both_ways and (j, i) in pf:                # the same correspondence, measured from frame j
                 back, back_mask = pf.get(j, i)
                 p, miss = invert_flow(back, q_xy[rows], pos[rows, j])
-                inside = (p >= 0).all(-1) & (p[:, 0] <= back.shape[1] - 1) & (p[:, 1] <= back.shape[0] - 1)
-                agree = inside & (miss < tol) & (sample_flow(np.asarray(back_mask, np.float32)[..., None], p)[:, 0] > 0.5)
+                agree = ~outside_frame(p, back.shape[:2]) & (miss < tol) & (sample_flow(np.asarray(back_mask, np.float32)[..., None], p)[:, 0] > 0.5)
                 pos[rows[agree], j] = (pos[rows[agree], j] + p[agree]) / 2
     return pos, valid
 
