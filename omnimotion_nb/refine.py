@@ -24,6 +24,10 @@ def invert_flow(flow,             # H x W x 2 flow from frame j to frame i
     return p, np.linalg.norm(p + sample_flow(flow, p) - target_xy, axis=-1)
 
 # %% ../nbs/08a_refine.ipynb #cb7f2083
+def _check_holds(mask, xy):
+    "Whether a pair's cycle check holds at positions `xy` (n x 2): its mask read bilinearly, like the flow."
+    return sample_flow(np.asarray(mask, np.float32)[..., None], xy)[:, 0] > 0.5
+
 def flow_positions(pf: PairFlows,     # the fitted flows (`02_flow`)
                    q_t, q_xy,         # queries: frames (n) and pixels (n x 2)
                    n_frames: int,     # T
@@ -40,11 +44,11 @@ def flow_positions(pf: PairFlows,     # the fitted flows (`02_flow`)
             if (i, j) not in pf: continue                 # no such pair (the query's own frame, or outside a window)
             flow, mask = pf.get(i, j)
             pos[rows, j] = q_xy[rows] + sample_flow(flow, q_xy[rows])
-            valid[rows, j] = sample_flow(np.asarray(mask, np.float32)[..., None], q_xy[rows])[:, 0] > 0.5
+            valid[rows, j] = _check_holds(mask, q_xy[rows])
             if both_ways and (j, i) in pf:                # the same correspondence, measured from frame j
                 back, back_mask = pf.get(j, i)
                 p, miss = invert_flow(back, q_xy[rows], pos[rows, j])
-                agree = ~outside_frame(p, back.shape[:2]) & (miss < tol) & (sample_flow(np.asarray(back_mask, np.float32)[..., None], p)[:, 0] > 0.5)
+                agree = ~outside_frame(p, back.shape[:2]) & (miss < tol) & _check_holds(back_mask, p)
                 pos[rows[agree], j] = (pos[rows[agree], j] + p[agree]) / 2
     return pos, valid
 
