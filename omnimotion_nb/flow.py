@@ -351,10 +351,7 @@ def _mutual_ratio_matches(di: np.ndarray, dj: np.ndarray, ratio: float = 0.8):
     d2 = np.maximum((di * di).sum(1)[:, None] + (dj * dj).sum(1)[None] - 2 * (torch.from_numpy(di) @ torch.from_numpy(dj).T).numpy(), 0)
     rows = np.arange(len(di))
     best = d2.argmin(1)                                       # the first of equals, as OpenCV keeps
-    first = d2[rows, best].copy()
-    d2[rows, best] = np.inf
-    second = d2.min(1)
-    d2[rows, best] = first
+    first, second = np.partition(d2, 1, axis=1)[:, :2].T      # the two smallest distances of each row
     dist = lambda sq: np.sqrt(sq).astype(np.float64)         # float32 distances compared in double, as OpenCV's are
     keep = (dist(first) < ratio * dist(second)) & (d2.argmin(0)[best] == rows)
     return rows[keep], best[keep]
