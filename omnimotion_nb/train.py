@@ -28,7 +28,7 @@ from .data import check_queries
 
 # %% auto #0
 __all__ = ['PRESETS', 'RENAMED', 'ModelConfig', 'OptimConfig', 'FlowConfig', 'TrackConfig', 'make_preset', 'OmniMotion',
-           'OmniMotionTracker']
+           'keep_freed_memory', 'OmniMotionTracker']
 
 # %% ../nbs/09_train.ipynb #c2ef5c9e
 @dataclass
@@ -346,11 +346,32 @@ def _n_chunks(self: OmniMotion, pairs, pix) -> int:
     if self.device.type == 'cuda' or not c['chunk_samples']: return 1
     return min(len(pairs), math.ceil(pix.numel() * _batch_shape(self)[1] / c['chunk_samples']))   # this step's samples per ray
 
+# %% ../nbs/09_train.ipynb #a11occ02
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3      # mallopt's parameter numbers (malloc.h)
+_KEPT = {}                                         # set once per process
+
+def keep_freed_memory(mmap_threshold: int = 32 << 20,   # allocations above this are mapped on their own (glibc's largest)
+                      trim_threshold: int = 1 << 30,    # free memory kept before any is returned to the system
+                     ) -> bool:
+    "Ask glibc to keep freed memory for reuse instead of returning it to the system between steps; False where it cannot."
+    key = (mmap_threshold, trim_threshold)
+    if key not in _KEPT:
+        import ctypes, sys
+        ok = False
+        if sys.platform.startswith('linux'):
+            mallopt = getattr(ctypes.CDLL(None), 'mallopt', None)    # the C library Python runs on (musl's returns 0)
+            # the mmap threshold first: either call fixes it, and it must be high, or 2 MB activations get mapped anew
+            ok = mallopt is not None and bool(mallopt(_M_MMAP_THRESHOLD, mmap_threshold)) and bool(mallopt(_M_TRIM_THRESHOLD, trim_threshold))
+        _KEPT[key] = ok
+    return _KEPT[key]
+
+
 # %% ../nbs/09_train.ipynb #910ddfe9
 @patch
 def train_step(self: OmniMotion) -> dict:
     "One optimisation step; returns the loss terms as floats. Raises FloatingPointError on a NaN/infinite loss (nothing is updated)."
     self._prepare_flows()
+    if self.device.type == 'cpu': keep_freed_memory()   # freed activations reused, not faulted back in (below)
     self.bij.train(); self.volume.train()
     _set_lr(self)
     c = self.config
