@@ -19,8 +19,8 @@ def child(preset, device, steps, frames, impl, threads):
     from omnimotion_nb.synthetic import make_scene
     from omnimotion_nb.train import OmniMotion, keep_freed_memory
     from omnimotion_nb.render import render_rays
-    if device == 'cpu': keep_freed_memory()         # as `train_step` does, for the reference too: a fair comparison
     from omnimotion_nb.losses import photometric_loss, smoothness_loss, depth_range_loss, distortion_loss
+    if device == 'cpu': keep_freed_memory()         # as `train_step` does, for the reference too: a fair comparison
     scene = make_scene(n_frames=frames)
     m = OmniMotion(scene.video, preset=preset, device=device)
     m._prepare_flows()

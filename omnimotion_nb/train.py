@@ -371,7 +371,7 @@ def keep_freed_memory(mmap_threshold: int = 32 << 20,   # allocations above this
 def train_step(self: OmniMotion) -> dict:
     "One optimisation step; returns the loss terms as floats. Raises FloatingPointError on a NaN/infinite loss (nothing is updated)."
     self._prepare_flows()
-    if self.device.type == 'cpu': keep_freed_memory()   # freed activations reused, not faulted back in (below)
+    if self.device.type == 'cpu': keep_freed_memory()   # freed activations reused, not faulted back in (above)
     self.bij.train(); self.volume.train()
     _set_lr(self)
     c = self.config
