@@ -63,7 +63,8 @@ def run(name, budget, every, flow_cache):
             print(f"{name}: {trained:6.1f} s, step {m.step:5d}, held-out flow error {points[-1][2]:.3f} px", flush=True)
         if trained >= budget: break
         t = time.perf_counter(); m.train_step(); trained += time.perf_counter() - t
-    return dict(preset=name, learning_rates={k: c[k] for k in ('lr_latent', 'lr_deform', 'lr_color')}, parameters=dict(bijections=parameters(m.bij), volume=parameters(m.volume)),
+    return dict(preset=name, learning_rates={k: c[k] for k in ('lr_latent', 'lr_deform', 'lr_color')},
+                parameters=dict(bijections=parameters(m.bij), volume=parameters(m.volume)),
                 batch=dict(pairs=c['n_pairs'], points=c['n_points'], samples=c['n_samples']),
                 widths=dict(bij_hidden=c['bij_hidden'], volume_hidden=c['volume_hidden'], latent_dim=c['latent_dim']),
                 steps=m.step, seconds=round(trained, 1), ms_per_step=round(1000 * trained / max(m.step, 1), 1),
