@@ -35,10 +35,7 @@ def flow_error(model, pairs, pix) -> float:
     from omnimotion_nb.render import render_rays
     from omnimotion_nb.losses import flow_errors
     c = model.config
-    i, j = model.pairs_t[pairs, 0], model.pairs_t[pairs, 1]
-    B, P = pix.shape
-    xy = torch.stack([pix % model.W, pix // model.W], -1).float().reshape(-1, 2)
-    t_i, t_j = i[:, None].expand(B, P).reshape(-1), j[:, None].expand(B, P).reshape(-1)
+    xy, t_i, t_j = model._batch_rays(pairs, pix)                 # the rays a training step renders for this batch
     with torch.no_grad():
         out = render_rays(model.bij, model.volume, xy, t_i, model.size, c['n_samples'], c['near'], c['far'], targets=t_j[:, None])
         return float(flow_errors(out['xy_targets'][:, 0], model._targets(pairs, pix).reshape(-1, 2)).mean())

@@ -6,7 +6,7 @@ Docs: https://omnimotion-nb.github.io/omnimotion_nb/train.html.md"""
 
 # %% ../nbs/09_train.ipynb #5d64bc51
 from __future__ import annotations
-import copy, math, os, pickle, re, tempfile, time, warnings
+import copy, functools, math, os, pickle, re, tempfile, time, warnings
 from dataclasses import dataclass, asdict
 from typing import Optional
 from pathlib import Path
@@ -198,6 +198,13 @@ def _targets(self: OmniMotion, pairs, pix):
     flow = self._flows.flows.reshape(len(self._flows), -1, 2)[p, x]          # reads only these pixels' pages
     return torch.as_tensor(flow + np.stack([x % self.W, x // self.W], -1).astype(np.float32), device=self.device)
 
+@patch
+def _batch_rays(self: OmniMotion, pairs, pix):
+    "The rays of a batch (pairs n, flat pixels n x m): their pixels (nm x 2), frames i and frames j (nm each)."
+    xy = torch.stack([pix % self.W, pix // self.W], -1).float().reshape(-1, 2)
+    t_i, t_j = (self.pairs_t[pairs, k][:, None].expand_as(pix).reshape(-1) for k in (0, 1))
+    return xy, t_i, t_j
+
 def _visibility_samplers(pf, device):
     "Samplers of hidden and of visible pixels of neighbouring frames (`occlusion_evidence`), and those pairs' indices."
     rows, hidden, visible = occlusion_evidence(pf)
@@ -293,10 +300,8 @@ def _losses(self: OmniMotion, generator=None, amp=False, batch=None):
     Returns (total loss, logs, (pairs, pixels, per-example flow errors))."""
     c, (n_points, n_samples) = self.config, _batch_shape(self)
     pairs, pix = self.sampler.sample(c['n_pairs'], n_points, generator) if batch is None else batch
-    i, j = self.pairs_t[pairs, 0], self.pairs_t[pairs, 1]
     B, P = pix.shape
-    xy = torch.stack([pix % self.W, pix // self.W], -1).float().reshape(-1, 2)
-    t_i = i[:, None].expand(B, P).reshape(-1); t_j = j[:, None].expand(B, P).reshape(-1)
+    xy, t_i, t_j = self._batch_rays(pairs, pix)
     out = render_rays(self.bij, self.volume, xy, t_i, self.size, n_samples, c['near'], c['far'],
                       stratified=True, generator=generator, targets=t_j[:, None], amp=amp,
                       mask_near=c['mask_near'] if self.step < c['mask_near_until'] * c['steps'] else 0.0)
@@ -323,8 +328,7 @@ def _visibility_term(self: OmniMotion, generator=None):
     (ph, xh), (pv, xv) = hidden.sample(half, c['vis_points'], generator), visible.sample(half, c['vis_points'], generator)
     pairs, pix = rows[torch.cat([ph, pv])], torch.cat([xh, xv])
     label = torch.cat([torch.ones_like(xh), torch.zeros_like(xv)]).reshape(-1).float()
-    t_i, t_j = (self.pairs_t[pairs, k][:, None].expand_as(pix).reshape(-1) for k in (0, 1))
-    xy = torch.stack([pix % self.W, pix // self.W], -1).float().reshape(-1, 2)
+    xy, t_i, t_j = self._batch_rays(pairs, pix)
     out = render_rays(self.bij, self.volume, xy, t_i, self.size, c['n_samples'], c['near'], c['far'],
                       stratified=True, generator=generator, targets=t_j[:, None])
     xy_j, depth_j = out['xy_targets'][:, 0], out['depth_targets'][:, 0]
@@ -348,22 +352,17 @@ def _n_chunks(self: OmniMotion, pairs, pix) -> int:
 
 # %% ../nbs/09_train.ipynb #a11occ02
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3      # mallopt's parameter numbers (malloc.h)
-_KEPT = {}                                         # set once per process
 
+@functools.cache                                   # set once per process
 def keep_freed_memory(mmap_threshold: int = 32 << 20,   # allocations above this are mapped on their own (glibc's largest)
                       trim_threshold: int = 1 << 30,    # free memory kept before any is returned to the system
                      ) -> bool:
     "Ask glibc to keep freed memory for reuse instead of returning it to the system between steps; False where it cannot."
-    key = (mmap_threshold, trim_threshold)
-    if key not in _KEPT:
-        import ctypes, sys
-        ok = False
-        if sys.platform.startswith('linux'):
-            mallopt = getattr(ctypes.CDLL(None), 'mallopt', None)    # the C library Python runs on (musl's returns 0)
-            # the mmap threshold first: either call fixes it, and it must be high, or 2 MB activations get mapped anew
-            ok = mallopt is not None and bool(mallopt(_M_MMAP_THRESHOLD, mmap_threshold)) and bool(mallopt(_M_TRIM_THRESHOLD, trim_threshold))
-        _KEPT[key] = ok
-    return _KEPT[key]
+    import ctypes, sys
+    if not sys.platform.startswith('linux'): return False
+    mallopt = getattr(ctypes.CDLL(None), 'mallopt', None)    # the C library Python runs on (musl's returns 0)
+    # the mmap threshold first: either call fixes it, and it must be high, or 2 MB activations get mapped anew
+    return mallopt is not None and bool(mallopt(_M_MMAP_THRESHOLD, mmap_threshold)) and bool(mallopt(_M_TRIM_THRESHOLD, trim_threshold))
 
 
 # %% ../nbs/09_train.ipynb #910ddfe9
